@@ -1,0 +1,51 @@
+"""Exceptions the library raises; the command line turns each into one exit status.
+
+An input problem is collected, never raised alone: checks add located
+`Problem`s to a list and the caller raises one `InputError` holding them all,
+so a planner fixes a whole workbook in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located input problem: where it is, what was found, what was expected."""
+
+    file: str
+    expected: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet is not None:
+            where.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        text = ", ".join(where) + f": {self.expected}"
+        if self.value is not None:
+            text += f", got {self.value!r}"
+        return text
+
+
+class InputError(Exception):
+    """The scenario cannot be used as given; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputError(Exception):
+    """A report cannot be written where asked (for example over an input file)."""
+
+
+class SolverError(Exception):
+    """The solver is missing or failed in a way that says nothing about the scenario."""

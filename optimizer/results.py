@@ -1,0 +1,125 @@
+"""What a solve returns: a frozen result made of tidy DataFrames.
+
+The solver fills in units and duals; everything a planner reads (readiness,
+levels, spend) is recomputed here from the plan itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import readiness
+from .scenario import Scenario
+
+Status = Literal["optimal", "infeasible", "time_limit", "error"]
+
+ALLOCATION_COLUMNS = ["option", "partner", "period", "units", "cost"]
+READINESS_COLUMNS = ["partner", "domain", "period", "baseline", "score", "level"]
+BUDGET_COLUMNS = ["kind", "period", "name", "limit", "spend", "slack", "shadow_price"]
+SHORTFALL_COLUMNS = ["partner", "domain", "period", "min_score", "reached", "shortfall", "row"]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The outcome of `solve`.
+
+    - allocation: option, partner, period, units, cost (funded units only)
+    - readiness: partner, domain, period, baseline, score (min(r, cap)), level
+    - budget_use: kind (period | type | partner), period, name, limit, spend,
+      slack, shadow_price (score points per currency unit, from phase 1)
+    - shortfalls: the unmet targets of an infeasible scenario
+    """
+
+    status: Status
+    scenario: Scenario
+    score: float | None
+    baseline_score: float
+    allocation: pd.DataFrame
+    readiness: pd.DataFrame
+    budget_use: pd.DataFrame
+    shortfalls: pd.DataFrame
+    solver: str
+    seconds: float
+    message: str = ""
+    model: Any = field(default=None, compare=False, repr=False)  # solved model handle
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status == "optimal"
+
+    @property
+    def has_plan(self) -> bool:
+        return self.score is not None
+
+    @property
+    def spend(self) -> float:
+        return float(self.allocation["cost"].sum())
+
+    @property
+    def spend_by_period(self) -> list[float]:
+        by = self.allocation.groupby("period")["cost"].sum()
+        return [float(by.get(t, 0.0)) for t in self.scenario.periods]
+
+
+def units_array(scenario: Scenario, allocation: pd.DataFrame) -> np.ndarray:
+    """units[o, p, t] from an allocation table."""
+    par, _, opt = readiness.index(scenario)
+    units = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
+    if len(allocation):
+        o = allocation["option"].map(opt).to_numpy()
+        p = allocation["partner"].map(par).to_numpy()
+        t = allocation["period"].to_numpy(dtype=int) - 1
+        np.add.at(units, (o, p, t), allocation["units"].to_numpy(dtype=float))
+    return units
+
+
+def allocation_table(scenario: Scenario, units: np.ndarray, tolerance: float = 1e-9) -> pd.DataFrame:
+    """Tidy allocation with the cost of each row (c_o * kappa_p * units)."""
+    o, p, t = np.nonzero(units > tolerance)
+    unit_cost = np.array([x.unit_cost for x in scenario.options])
+    factor = np.array([x.cost_factor for x in scenario.partners])
+    amount = units[o, p, t]
+    return pd.DataFrame(
+        {
+            "option": pd.Series([scenario.options[i].id for i in o], dtype=object),
+            "partner": pd.Series([scenario.partners[i].id for i in p], dtype=object),
+            "period": t + 1,
+            "units": amount,
+            "cost": amount * unit_cost[o] * factor[p],
+        },
+        columns=ALLOCATION_COLUMNS,
+    )
+
+
+def readiness_table(scenario: Scenario, raw: np.ndarray) -> pd.DataFrame:
+    """Readiness of every partner, domain and period, capped, with its level."""
+    counted = readiness.capped(scenario, raw)
+    n_p, n_d, n_t = counted.shape
+    p, d, t = np.meshgrid(np.arange(n_p), np.arange(n_d), np.arange(n_t), indexing="ij")
+    base = readiness.baseline_matrix(scenario)
+    scores = counted.ravel()
+    return pd.DataFrame(
+        {
+            "partner": pd.Series([scenario.partners[i].id for i in p.ravel()], dtype=object),
+            "domain": pd.Series([scenario.domains[i].id for i in d.ravel()], dtype=object),
+            "period": t.ravel() + 1,
+            "baseline": base[p.ravel(), d.ravel()],
+            "score": scores,
+            "level": readiness.levels(np.round(scores, 9), scenario.settings.level_thresholds),
+        },
+        columns=READINESS_COLUMNS,
+    )
+
+
+def baseline_score(scenario: Scenario) -> float:
+    """The score of funding nothing."""
+    nothing = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
+    return readiness.score(scenario, readiness.capped(scenario, readiness.raw_readiness(scenario, nothing)))
+
+
+def empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})

@@ -1,0 +1,120 @@
+"""The validated scenario: immutable, in the planner's terms (see shared/model.md).
+
+Everything downstream (model, evaluation, reports) reads only this object;
+nothing here reads files or knows about solvers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Literal, Mapping
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    name: str = ""
+    weight: float = 1.0
+    cost_factor: float = 1.0
+    effectiveness: float = 1.0
+    max_spend: float | None = None
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str = ""
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    type: str
+    unit_cost: float
+    name: str = ""
+    max_units: float | None = None
+    lag: int = 0
+    partners: tuple[str, ...] | None = None  # None: every partner is eligible
+
+
+@dataclass(frozen=True)
+class Effect:
+    option: str
+    domain: str
+    gain: float
+    gain_low: float | None = None
+    gain_high: float | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    period: int
+    total: float
+    by_type: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target row after expanding '*'; `row` is its spreadsheet row, for messages."""
+
+    partner: str
+    domain: str
+    period: int
+    min_score: float
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    weakest_link: float = 0.25
+    score_cap: float = 100.0
+    score_periods: Literal["final", "all"] = "final"
+    level_thresholds: tuple[float, float, float] = (25.0, 50.0, 75.0)
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole planning problem. Derive variants with `dataclasses.replace`."""
+
+    partners: tuple[Partner, ...]
+    domains: tuple[Domain, ...]
+    baseline: Mapping[tuple[str, str], float]
+    options: tuple[Option, ...]
+    effects: tuple[Effect, ...]
+    budgets: tuple[Budget, ...]
+    targets: tuple[Target, ...] = ()
+    settings: Settings = Settings()
+    source: str = field(default="", compare=False)  # file or folder it came from
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "baseline", MappingProxyType(dict(self.baseline)))
+
+    @property
+    def periods(self) -> range:
+        return range(1, len(self.budgets) + 1)
+
+    @property
+    def horizon(self) -> int:
+        return len(self.budgets)
+
+    @property
+    def option_types(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(o.type for o in self.options))
+
+    def eligible(self, option: Option) -> tuple[str, ...]:
+        """Partners that may receive `option` (E_o in model.md)."""
+        if option.partners is None:
+            return tuple(p.id for p in self.partners)
+        return option.partners
+
+    def counted_periods(self) -> dict[int, float]:
+        """Period -> weight pi_t of that period in the score."""
+        if self.settings.score_periods == "final":
+            return {self.horizon: 1.0}
+        return {t: 1.0 / self.horizon for t in self.periods}
+
+    def with_settings(self, **changes: object) -> Scenario:
+        return replace(self, settings=replace(self.settings, **changes))

@@ -1,0 +1,156 @@
+"""The one declaration of the scenario workbook: sheets, columns, kinds, defaults.
+
+The reader, the validator, the template writer and the README all draw on
+this module, so the format is written down once (see shared/workbook.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["id", "text", "number", "integer", "id_list", "period"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its kind, whether it must be filled, what it means."""
+
+    name: str
+    kind: Kind
+    required: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool
+    note: str
+    open_columns: str | None = None  # what extra columns may name (budgets: option types)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: str
+    note: str
+
+
+IGNORED_HEADERS = ("notes", "comment")  # and any header starting with '#'
+
+
+def is_ignored_header(header: str) -> bool:
+    """The user's own columns: '#…', 'notes' and 'comment' are never read."""
+    h = header.strip().lower()
+    return h.startswith("#") or h in IGNORED_HEADERS
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "partners",
+        (
+            Column("partner", "id", True, "Short identifier, unique (text, e.g. ALD)."),
+            Column("name", "text", False, "Full name, for reports."),
+            Column("weight", "number", False, "Weight in the score, >= 0 (default 1)."),
+            Column("cost_factor", "number", False, "Unit costs for this partner are multiplied by it, > 0 (default 1)."),
+            Column("effectiveness", "number", False, "Gains for this partner are multiplied by it, >= 0 (default 1)."),
+            Column("max_spend", "number", False, "Most that may be spent on this partner in one period, >= 0 (blank: no cap)."),
+        ),
+        True,
+        "One row per partner nation or organisation.",
+    ),
+    Sheet(
+        "domains",
+        (
+            Column("domain", "id", True, "Short identifier, unique (text, e.g. C2)."),
+            Column("name", "text", False, "Full name, for reports."),
+            Column("weight", "number", False, "Weight in the score, >= 0 (default 1)."),
+        ),
+        True,
+        "One row per capability domain.",
+    ),
+    Sheet(
+        "baseline",
+        (
+            Column("partner", "id", True, "A partner of the partners sheet."),
+            Column("domain", "id", True, "A domain of the domains sheet."),
+            Column("score", "number", True, "Readiness today, 0 to score_cap (points)."),
+        ),
+        True,
+        "Readiness today: exactly one row for every partner and domain.",
+    ),
+    Sheet(
+        "options",
+        (
+            Column("option", "id", True, "Short identifier, unique."),
+            Column("type", "text", True, "Kind of option (e.g. training, standardization); budgets may cap each type."),
+            Column("unit_cost", "number", True, "Cost of one unit, > 0 (currency units)."),
+            Column("name", "text", False, "Full name, for reports."),
+            Column("max_units", "number", False, "Most units for one partner in one period, >= 0 (blank: no cap)."),
+            Column("lag", "integer", False, "Periods before a unit counts: funded in t, counts from t+lag (whole number >= 0, default 0)."),
+            Column("partners", "id_list", False, "Comma list of eligible partners (blank: all)."),
+        ),
+        True,
+        "One row per investment option on offer.",
+    ),
+    Sheet(
+        "effects",
+        (
+            Column("option", "id", True, "An option of the options sheet."),
+            Column("domain", "id", True, "A domain of the domains sheet."),
+            Column("gain", "number", True, "Readiness points per unit in this domain, >= 0."),
+            Column("gain_low", "number", False, "Lowest plausible gain (Monte Carlo only), <= gain."),
+            Column("gain_high", "number", False, "Highest plausible gain (Monte Carlo only), >= gain."),
+        ),
+        True,
+        "What one unit of an option buys in each domain; no row means no gain.",
+    ),
+    Sheet(
+        "budgets",
+        (
+            Column("period", "period", True, "Planning period 1, 2, ... H with no gap."),
+            Column("budget", "number", True, "Total budget of the period, >= 0 (currency units)."),
+        ),
+        True,
+        "One row per period. Add one column per option type to cap that type (blank: no cap).",
+        open_columns="option type",
+    ),
+    Sheet(
+        "targets",
+        (
+            Column("partner", "id", True, "A partner, or * for every partner."),
+            Column("domain", "id", True, "A domain, or * for every domain."),
+            Column("period", "period", True, "A period, or * for every period."),
+            Column("min_score", "number", True, "Readiness (before the cap) to reach, 0 to score_cap."),
+        ),
+        False,
+        "Hard minimum readiness: optional sheet.",
+    ),
+    Sheet(
+        "settings",
+        (
+            Column("key", "text", True, "One of the settings keys below."),
+            Column("value", "text", True, "Its value."),
+        ),
+        False,
+        "Optional sheet of key/value settings.",
+    ),
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("weakest_link", "0.25", "Weight of the weakest partner in the score, 0 to 1."),
+    Setting("score_cap", "100", "Highest readiness that counts, > 0."),
+    Setting("score_periods", "final", "Periods the score counts: final (last only) or all (average)."),
+    Setting("level_thresholds", "25,50,75", "Scores where levels 1, 2, 3 begin (reports only)."),
+    Setting("currency", "", "Label of money amounts in reports, e.g. USD M."),
+)
+
+SHEETS_BY_NAME = {s.name: s for s in SHEETS}
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+
+LEVEL_NAMES = ("not interoperable", "deconflicted", "compatible", "integrated")
