@@ -1,0 +1,263 @@
+"""Solve a scenario: phase 1 (best score), phase 2 (least money), or the elastic problem.
+
+The straight line: build -> solve phase 1 -> read shadow prices -> phase 2 ->
+read the plan -> recompute readiness from it. Solver differences (which one
+is installed, the sign of duals, how a time limit shows) are settled here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from . import model as lp
+from . import readiness
+from .errors import OutputError, SolverError
+from .results import (
+    BUDGET_COLUMNS,
+    SHORTFALL_COLUMNS,
+    Solution,
+    allocation_table,
+    baseline_score,
+    empty,
+    readiness_table,
+)
+from .scenario import Scenario
+
+SOLVERS = {"highs": "HiGHS", "cbc": "COIN_CMD"}
+DUAL_SIGN = {"highs": 1.0, "cbc": -1.0}  # COIN_CMD's duals of a maximisation come back negated
+
+
+@dataclass
+class SolvedModel:
+    """The live handles of a solve, for warm re-solves and ranging in later work.
+
+    `phase1` is HiGHS's own model of phase 1 (None with CBC); `model` is the
+    PuLP problem after phase 2.
+    """
+
+    model: lp.Model
+    phase1: object | None
+
+
+def available_solvers() -> dict[str, bool]:
+    """Which of our solvers this installation can run."""
+    installed = set(pulp.listSolvers(onlyAvailable=True))
+    return {name: SOLVERS[name] in installed for name in SOLVERS}
+
+
+def make_solver(name: str, time_limit: float | None) -> pulp.LpSolver:
+    if name not in SOLVERS:
+        raise SolverError(f"unknown solver '{name}': choose one of {', '.join(SOLVERS)}")
+    if not available_solvers()[name]:
+        hint = "pip install highspy" if name == "highs" else "pip install 'pulp[cbc]'"
+        raise SolverError(f"the solver '{name}' is not installed here ({hint})")
+    return pulp.getSolver(SOLVERS[name], msg=False, timeLimit=time_limit)
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send file descriptor 1 to standard error while a solver runs.
+
+    HiGHS prints its banner straight to descriptor 1 from C++, which would
+    corrupt `--json` output; Python-level redirection cannot catch it.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "optimal", "infeasible", "time_limit", "error"
+    has_plan: bool
+
+
+def run(prob: pulp.LpProblem, solver_name: str, time_limit: float | None) -> Outcome:
+    """Solve once and say plainly what came of it."""
+    solver = make_solver(solver_name, time_limit)
+    with stdout_to_stderr():
+        stats = prob.solve(solver)
+    if solver_name == "highs":
+        return highs_outcome(prob.solverModel)
+    return coin_outcome(stats)
+
+
+def highs_outcome(highs: object) -> Outcome:
+    """HiGHS's own status: PuLP may claim a solution where HiGHS holds none."""
+    import highspy
+
+    status = highs.getModelStatus()
+    feasible = highs.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+    if status == highspy.HighsModelStatus.kOptimal:
+        return Outcome("optimal", True)
+    if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return Outcome("infeasible", False)
+    if status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit):
+        return Outcome("time_limit", feasible)
+    return Outcome("error", False)
+
+
+def coin_outcome(stats: object) -> Outcome:
+    s = pulp.LpSolveStatus
+    if stats.status == s.Optimal:
+        return Outcome("optimal", True)
+    if stats.status == s.Infeasible:
+        return Outcome("infeasible", False)
+    if stats.status in (s.TimeLimit, s.NotSolved):
+        return Outcome("time_limit", bool(stats.has_solution))
+    return Outcome("error", False)
+
+
+def export(model: lp.Model, path: str | os.PathLike[str]) -> None:
+    """Write the phase-1 LP as .mps or .lp so any solver can check it."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".mps", ".lp"):
+        raise OutputError(f"cannot export the model to '{target}': the name must end in .mps or .lp")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".mps":
+        model.prob.writeMPS(str(target), with_objsense=True)
+    else:
+        model.prob.writeLP(str(target))
+
+
+def solve(
+    scenario: Scenario,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    export_model: str | os.PathLike[str] | None = None,
+) -> Solution:
+    """The best plan for `scenario`: highest score, then least money (model.md)."""
+    started = time.perf_counter()
+    model = lp.build(scenario)
+    if export_model is not None:
+        export(model, export_model)
+    first = run(model.prob, solver, time_limit)
+    if first.status == "infeasible":
+        return infeasible(scenario, solver, time_limit, started)
+    if not first.has_plan:
+        return no_plan(scenario, first.status, solver, started, "the solver stopped without a plan")
+
+    best = float(model.score.value())
+    prices = budget_prices(model, solver)
+    phase1 = model.prob.solverModel if solver == "highs" else None
+    status, message = first.status, ""
+    if first.status == "optimal":
+        lp.least_money(model, best)
+        remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - started))
+        second = run(model.prob, solver, remaining)
+        if second.status != "optimal":
+            status, message = "time_limit", "phase 2 (least money) did not finish: the plan may spend more than needed"
+            if not second.has_plan:
+                return no_plan(scenario, "time_limit", solver, started, message)
+    else:
+        message = "stopped at the time limit: best plan found, not proven optimal"
+
+    units = units_of(scenario, model)
+    allocation = allocation_table(scenario, units)
+    raw = readiness.raw_readiness(scenario, units)
+    return Solution(
+        status=status,
+        scenario=scenario,
+        score=best,
+        baseline_score=baseline_score(scenario),
+        allocation=allocation,
+        readiness=readiness_table(scenario, raw),
+        budget_use=budget_use(scenario, model, allocation, prices),
+        shortfalls=empty(SHORTFALL_COLUMNS),
+        solver=solver,
+        seconds=time.perf_counter() - started,
+        message=message,
+        model=SolvedModel(model, phase1),
+    )
+
+
+def units_of(scenario: Scenario, model: lp.Model) -> np.ndarray:
+    units = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
+    for (o, p, t), var in model.units.items():
+        units[o, p, t - 1] = max(0.0, var.varValue or 0.0)
+    return units
+
+
+def budget_prices(model: lp.Model, solver: str) -> list[float]:
+    """Phase-1 shadow price of each budget row, in score points per currency unit (>= 0)."""
+    return [max(0.0, DUAL_SIGN[solver] * (row.constraint.pi or 0.0)) for row in model.budget_rows]
+
+
+def budget_use(scenario: Scenario, model: lp.Model, allocation: pd.DataFrame, prices: list[float]) -> pd.DataFrame:
+    """Every money limit with what the plan spends against it."""
+    types = {o.id: o.type for o in scenario.options}
+    records = []
+    for row, price in zip(model.budget_rows, prices, strict=True):
+        in_period = allocation[allocation["period"] == row.period]
+        if row.kind == "type":
+            in_period = in_period[in_period["option"].map(types) == row.name]
+        elif row.kind == "partner":
+            in_period = in_period[in_period["partner"] == row.name]
+        spent = float(in_period["cost"].sum())
+        records.append((row.kind, row.period, row.name, row.limit, spent, row.limit - spent, price))
+    return pd.DataFrame.from_records(records, columns=BUDGET_COLUMNS)
+
+
+def infeasible(scenario: Scenario, solver: str, time_limit: float | None, started: float) -> Solution:
+    """Name every target that cannot be met, with the least total shortfall (model.md)."""
+    elastic = lp.build(scenario, elastic=True)
+    outcome = run(elastic.prob, solver, time_limit)
+    if not outcome.has_plan:
+        return no_plan(scenario, "infeasible", solver, started, "the targets cannot all be met")
+    records = []
+    for (target, _), short in zip(elastic.target_rows, elastic.shortfalls, strict=True):
+        gap = float(short.varValue or 0.0)
+        if gap > 1e-6:
+            records.append(
+                (target.partner, target.domain, target.period, target.min_score, target.min_score - gap, gap, target.row)
+            )
+    return no_plan(
+        scenario,
+        "infeasible",
+        solver,
+        started,
+        "the targets cannot all be met within the budgets",
+        pd.DataFrame.from_records(records, columns=SHORTFALL_COLUMNS),
+    )
+
+
+def no_plan(
+    scenario: Scenario,
+    status: str,
+    solver: str,
+    started: float,
+    message: str,
+    shortfalls: pd.DataFrame | None = None,
+) -> Solution:
+    units = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
+    return Solution(
+        status=status,
+        scenario=scenario,
+        score=None,
+        baseline_score=baseline_score(scenario),
+        allocation=allocation_table(scenario, units),
+        readiness=readiness_table(scenario, readiness.raw_readiness(scenario, units)),
+        budget_use=empty(BUDGET_COLUMNS),
+        shortfalls=empty(SHORTFALL_COLUMNS) if shortfalls is None else shortfalls,
+        solver=solver,
+        seconds=time.perf_counter() - started,
+        message=message,
+    )
