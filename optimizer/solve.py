@@ -66,21 +66,24 @@ def make_solver(name: str, time_limit: float | None) -> pulp.LpSolver:
 
 
 @contextlib.contextmanager
-def stdout_to_stderr() -> Iterator[None]:
-    """Send file descriptor 1 to standard error while a solver runs.
+def quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1 while a solver runs.
 
     HiGHS prints its banner straight to descriptor 1 from C++, which would
-    corrupt `--json` output; Python-level redirection cannot catch it.
+    corrupt `--json` output; Python-level redirection cannot catch it. Our
+    solvers run with messages off, so nothing else is lost.
     """
     sys.stdout.flush()
     saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(devnull, 1)
         yield
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(devnull)
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class Outcome:
 def run(prob: pulp.LpProblem, solver_name: str, time_limit: float | None) -> Outcome:
     """Solve once and say plainly what came of it."""
     solver = make_solver(solver_name, time_limit)
-    with stdout_to_stderr():
+    with quiet_stdout():
         stats = prob.solve(solver)
     if solver_name == "highs":
         return highs_outcome(prob.solverModel)
