@@ -67,7 +67,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(name="interop", context_settings=CONTEXT)
 @click.version_option(package_name="interop-optimizer", prog_name="interop")
 def main() -> None:
     """Interoperability readiness optimizer: the plan that makes a coalition most
@@ -80,9 +80,11 @@ def main() -> None:
       interop validate my.xlsx           check a scenario, every problem at once
       interop solve my.xlsx -o plan.xlsx write the plan and its report
 
-    Exit statuses: 0 optimal plan; 2 bad input or arguments (nothing written);
-    3 infeasible targets; 4 time limit reached; 5 solver missing or failed;
-    1 internal error.
+    \b
+    Exit statuses:
+      0 optimal plan           3 infeasible targets    5 solver missing or failed
+      2 bad input (nothing     4 time limit reached    1 internal error (a bug)
+        was written)
     """
 
 

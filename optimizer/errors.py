@@ -22,14 +22,14 @@ class Problem:
     value: object = None
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = []
         if self.sheet is not None:
             where.append(f"sheet '{self.sheet}'")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        text = ", ".join(where) + f": {self.expected}"
+        text = ": ".join([self.file, ", ".join(where), self.expected] if where else [self.file, self.expected])
         if self.value is not None:
             text += f", got {self.value!r}"
         return text
