@@ -24,17 +24,52 @@ if TYPE_CHECKING:
     from .validate import load_scenario
 
 _WHERE = {
-    "InputError": "errors", "OutputError": "errors", "Problem": "errors", "SolverError": "errors",
-    "summary": "report", "to_json": "report", "write_report": "report",
+    "InputError": "errors",
+    "OutputError": "errors",
+    "Problem": "errors",
+    "SolverError": "errors",
+    "summary": "report",
+    "to_json": "report",
+    "write_report": "report",
     "Solution": "results",
-    "Budget": "scenario", "Domain": "scenario", "Effect": "scenario", "Option": "scenario",
-    "Partner": "scenario", "Scenario": "scenario", "Settings": "scenario", "Target": "scenario",
-    "available_solvers": "solve", "solve": "solve",
-    "write_scenario": "template", "write_template": "template",
+    "Budget": "scenario",
+    "Domain": "scenario",
+    "Effect": "scenario",
+    "Option": "scenario",
+    "Partner": "scenario",
+    "Scenario": "scenario",
+    "Settings": "scenario",
+    "Target": "scenario",
+    "available_solvers": "solve",
+    "solve": "solve",
+    "write_scenario": "template",
+    "write_template": "template",
     "load_scenario": "validate",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "Budget",
+    "Domain",
+    "Effect",
+    "InputError",
+    "Option",
+    "OutputError",
+    "Partner",
+    "Problem",
+    "Scenario",
+    "Settings",
+    "Solution",
+    "SolverError",
+    "Target",
+    "available_solvers",
+    "load_scenario",
+    "solve",
+    "summary",
+    "to_json",
+    "write_report",
+    "write_scenario",
+    "write_template",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -24,7 +24,12 @@ EXIT_INFEASIBLE = 3  # the targets cannot all be met within the budgets
 EXIT_TIME_LIMIT = 4  # stopped at the time limit: plan not proven optimal, or none found
 EXIT_SOLVER = 5  # the solver is missing or failed
 
-STATUS_EXIT = {"optimal": EXIT_OK, "infeasible": EXIT_INFEASIBLE, "time_limit": EXIT_TIME_LIMIT, "error": EXIT_SOLVER}
+STATUS_EXIT = {
+    "optimal": EXIT_OK,
+    "infeasible": EXIT_INFEASIBLE,
+    "time_limit": EXIT_TIME_LIMIT,
+    "error": EXIT_SOLVER,
+}
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -62,7 +67,10 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as error:  # a bug: say so plainly, keep the traceback for INTEROP_DEBUG
             if os.environ.get("INTEROP_DEBUG"):
                 raise
-            fail(f"internal error: {type(error).__name__}: {error} (set INTEROP_DEBUG=1 for details)", EXIT_INTERNAL)
+            fail(
+                f"internal error: {type(error).__name__}: {error} (set INTEROP_DEBUG=1 for details)",
+                EXIT_INTERNAL,
+            )
 
     return wrapper
 
@@ -126,19 +134,37 @@ def validate(input: Path) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Report to write: .xlsx workbook, .json, or a folder for CSV files "
-                   "[default: reports/<input>-plan.xlsx].")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Report to write: .xlsx workbook, .json, or a folder for CSV files "
+    "[default: reports/<input>-plan.xlsx].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on standard output.")
-@click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True,
-              help="LP solver.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Stop the solver after this long and report the best plan found.")
-@click.option("--export-model", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the phase-1 LP to this .mps or .lp file.")
+@click.option(
+    "--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True, help="LP solver."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the solver after this long and report the best plan found.",
+)
+@click.option(
+    "--export-model",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the phase-1 LP to this .mps or .lp file.",
+)
 @user_errors
-def solve(input: Path | None, output: Path | None, as_json: bool, solver: str, time_limit: float | None,
-          export_model: Path | None) -> None:
+def solve(
+    input: Path | None,
+    output: Path | None,
+    as_json: bool,
+    solver: str,
+    time_limit: float | None,
+    export_model: Path | None,
+) -> None:
     """Find the plan with the best interoperability score, then the least spend.
 
     Without INPUT, solves the bundled example scenario.

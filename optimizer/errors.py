@@ -29,7 +29,9 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        text = ": ".join([self.file, ", ".join(where), self.expected] if where else [self.file, self.expected])
+        text = ": ".join(
+            [self.file, ", ".join(where), self.expected] if where else [self.file, self.expected]
+        )
         if self.value is not None:
             text += f", got {self.value!r}"
         return text

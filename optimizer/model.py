@@ -172,11 +172,11 @@ def score_expression(
     return expr(pairs)
 
 
-def spend_pairs(scenario: Scenario, units: dict[tuple[int, int, int], LpVariable]) -> dict[tuple[int, int, int], float]:
+def spend_pairs(
+    scenario: Scenario, units: dict[tuple[int, int, int], LpVariable]
+) -> dict[tuple[int, int, int], float]:
     """Cost of one unit of each variable: c_o * kappa_p."""
-    return {
-        key: scenario.options[key[0]].unit_cost * scenario.partners[key[1]].cost_factor for key in units
-    }
+    return {key: scenario.options[key[0]].unit_cost * scenario.partners[key[1]].cost_factor for key in units}
 
 
 def define_budgets(

@@ -6,9 +6,10 @@ nothing here reads files or knows about solvers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Literal
 
 
 @dataclass(frozen=True)

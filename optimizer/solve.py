@@ -167,7 +167,10 @@ def solve(
         remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - started))
         second = run(model.prob, solver, remaining)
         if second.status != "optimal":
-            status, message = "time_limit", "phase 2 (least money) did not finish: the plan may spend more than needed"
+            status, message = (
+                "time_limit",
+                "phase 2 (least money) did not finish: the plan may spend more than needed",
+            )
             if not second.has_plan:
                 return no_plan(scenario, "time_limit", solver, started, message)
     else:
@@ -204,7 +207,9 @@ def budget_prices(model: lp.Model, solver: str) -> list[float]:
     return [max(0.0, DUAL_SIGN[solver] * (row.constraint.pi or 0.0)) for row in model.budget_rows]
 
 
-def budget_use(scenario: Scenario, model: lp.Model, allocation: pd.DataFrame, prices: list[float]) -> pd.DataFrame:
+def budget_use(
+    scenario: Scenario, model: lp.Model, allocation: pd.DataFrame, prices: list[float]
+) -> pd.DataFrame:
     """Every money limit with what the plan spends against it."""
     types = {o.id: o.type for o in scenario.options}
     records = []
@@ -230,7 +235,15 @@ def infeasible(scenario: Scenario, solver: str, time_limit: float | None, starte
         gap = float(short.varValue or 0.0)
         if gap > 1e-6:
             records.append(
-                (target.partner, target.domain, target.period, target.min_score, target.min_score - gap, gap, target.row)
+                (
+                    target.partner,
+                    target.domain,
+                    target.period,
+                    target.min_score,
+                    target.min_score - gap,
+                    gap,
+                    target.row,
+                )
             )
     return no_plan(
         scenario,

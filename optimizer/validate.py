@@ -43,8 +43,14 @@ class Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, table: Table, expected: str, row: int | None = None, column: str | None = None,
-            value: object = None) -> None:
+    def add(
+        self,
+        table: Table,
+        expected: str,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
         self.problems.append(Problem(table.file, expected, table.sheet, row, column, value))
 
 
@@ -136,8 +142,14 @@ def read_table(raw: RawTable, sheet: Sheet, extra_names: Iterable[str], check: C
         hint = f"; did you mean '{close[0]}'?" if close else ""
         allowed = ", ".join(choices)
         what = f"an {sheet.open_columns} or " if sheet.open_columns else ""
-        check.add(table, f"unknown column{hint} (expected {what}one of: {allowed}; "
-                  "notes columns may be named 'notes', 'comment' or start with '#')", 1, header, header)
+        check.add(
+            table,
+            f"unknown column{hint} (expected {what}one of: {allowed}; "
+            "notes columns may be named 'notes', 'comment' or start with '#')",
+            1,
+            header,
+            header,
+        )
     for column in sheet.columns:
         if column.required and column.name not in positions:
             check.add(table, f"missing required column '{column.name}'", 1)
@@ -163,8 +175,14 @@ def read_table(raw: RawTable, sheet: Sheet, extra_names: Iterable[str], check: C
 # --- checks -------------------------------------------------------------------------------
 
 
-def check_range(check: Checker, table: Table, column: str, low: float | None = None,
-                high: float | None = None, strict_low: bool = False) -> None:
+def check_range(
+    check: Checker,
+    table: Table,
+    column: str,
+    low: float | None = None,
+    high: float | None = None,
+    strict_low: bool = False,
+) -> None:
     """Every filled number of `column` lies in the range."""
     if strict_low:
         words = f"expected a number > {low:g}"
@@ -191,14 +209,20 @@ def check_unique(check: Checker, table: Table, columns: tuple[str, ...], what: s
         if None in key:
             continue
         if key in seen:
-            check.add(table, f"expected each {what} once (already in row {seen[key]})", row.number,
-                      columns[-1], key[-1] if len(key) == 1 else ", ".join(map(str, key)))
+            check.add(
+                table,
+                f"expected each {what} once (already in row {seen[key]})",
+                row.number,
+                columns[-1],
+                key[-1] if len(key) == 1 else ", ".join(map(str, key)),
+            )
         else:
             seen[key] = row.number
 
 
-def check_reference(check: Checker, table: Table, column: str, known: Iterable[str], what: str,
-                    allow_every: bool = False) -> None:
+def check_reference(
+    check: Checker, table: Table, column: str, known: Iterable[str], what: str, allow_every: bool = False
+) -> None:
     """Every reference names something that exists."""
     names = list(known)
     for row in table.rows:
@@ -217,8 +241,11 @@ def check_positive_sum(check: Checker, table: Table, column: str) -> None:
     total = sum(r.values.get(column) or 0 for r in table.rows if r.values.get(column) is not None)
     explicit = [r.values.get(column) for r in table.rows]
     if table.rows and all(v is not None for v in explicit) and total <= 0:
-        check.add(table, f"expected at least one positive {column} (weights are divided by their sum)",
-                  column=column)
+        check.add(
+            table,
+            f"expected at least one positive {column} (weights are divided by their sum)",
+            column=column,
+        )
 
 
 def check_baseline_complete(check: Checker, table: Table, partners: list[str], domains: list[str]) -> None:
@@ -262,8 +289,14 @@ def check_option_types(check: Checker, table: Table, types: set[str]) -> None:
         if name not in types:
             close = difflib.get_close_matches(name, sorted(types), n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            check.add(table, f"unknown column: expected an option type of the options sheet{hint} "
-                      f"(types: {', '.join(sorted(types))})", 1, name, name)
+            check.add(
+                table,
+                f"unknown column: expected an option type of the options sheet{hint} "
+                f"(types: {', '.join(sorted(types))})",
+                1,
+                name,
+                name,
+            )
 
 
 def read_settings(check: Checker, table: Table | None) -> Settings:
@@ -278,9 +311,17 @@ def read_settings(check: Checker, table: Table | None) -> Settings:
         if key not in SETTINGS_BY_KEY:
             close = difflib.get_close_matches(key, list(SETTINGS_BY_KEY), n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            check.add(table, f"unknown setting{hint} (known: {', '.join(SETTINGS_BY_KEY)})", row.number, "key", key)
+            check.add(
+                table, f"unknown setting{hint} (known: {', '.join(SETTINGS_BY_KEY)})", row.number, "key", key
+            )
         elif key in raw:
-            check.add(table, f"expected each setting once (already in row {raw[key][0].number})", row.number, "key", key)
+            check.add(
+                table,
+                f"expected each setting once (already in row {raw[key][0].number})",
+                row.number,
+                "key",
+                key,
+            )
         else:
             raw[key] = (row, row.values.get("value"))
     settings = Settings()
@@ -311,7 +352,9 @@ def read_settings(check: Checker, table: Table | None) -> Settings:
         if len(parts) == 3 and None not in parts and parts[0] < parts[1] < parts[2]:
             values["level_thresholds"] = tuple(parts)
         else:
-            check.add(table, "expected three increasing numbers such as '25,50,75'", row.number, "value", value)
+            check.add(
+                table, "expected three increasing numbers such as '25,50,75'", row.number, "value", value
+            )
     if "currency" in raw and raw["currency"][1] is not None:
         values["currency"] = as_text(raw["currency"][1]) or ""
     return Settings(**{**settings.__dict__, **values})
@@ -335,7 +378,9 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
         pos = [i for i, h in enumerate(raw.headers) if h.strip().lower() == "type"]
         if pos:
             option_types = {
-                str(as_text(cells[pos[0]])).lower() for _, cells in raw.rows if len(cells) > pos[0] and cells[pos[0]] is not None
+                str(as_text(cells[pos[0]])).lower()
+                for _, cells in raw.rows
+                if len(cells) > pos[0] and cells[pos[0]] is not None
             }
     tables = {
         name: read_table(raw, SHEETS_BY_NAME[name], option_types if name == "budgets" else (), check)
@@ -389,20 +434,37 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
         for row in targets_t.rows:
             period = row.values.get("period")
             if isinstance(period, int) and not 1 <= period <= horizon:
-                check.add(targets_t, f"expected a period from 1 to {horizon} (the budgets sheet)", row.number,
-                          "period", period)
+                check.add(
+                    targets_t,
+                    f"expected a period from 1 to {horizon} (the budgets sheet)",
+                    row.number,
+                    "period",
+                    period,
+                )
     if check.problems:
         raise InputError(check.problems)
 
     return Scenario(
         partners=tuple(partner(r) for r in partners_t.rows),
-        domains=tuple(Domain(r.values["domain"], r.values.get("name") or "", default(r, "weight", 1.0))
-                      for r in domains_t.rows),
+        domains=tuple(
+            Domain(r.values["domain"], r.values.get("name") or "", default(r, "weight", 1.0))
+            for r in domains_t.rows
+        ),
         baseline={(r.values["partner"], r.values["domain"]): r.values["score"] for r in baseline_t.rows},
         options=tuple(option(r) for r in options_t.rows),
-        effects=tuple(Effect(r.values["option"], r.values["domain"], r.values["gain"],
-                             r.values.get("gain_low"), r.values.get("gain_high")) for r in effects_t.rows),
-        budgets=tuple(budget(r, budgets_t.extra) for r in sorted(budgets_t.rows, key=lambda r: r.values["period"])),
+        effects=tuple(
+            Effect(
+                r.values["option"],
+                r.values["domain"],
+                r.values["gain"],
+                r.values.get("gain_low"),
+                r.values.get("gain_high"),
+            )
+            for r in effects_t.rows
+        ),
+        budgets=tuple(
+            budget(r, budgets_t.extra) for r in sorted(budgets_t.rows, key=lambda r: r.values["period"])
+        ),
         targets=expand_targets(targets_t, partner_ids, domain_ids, horizon),
         settings=settings,
         source=source,
@@ -416,15 +478,28 @@ def default(row: Row, column: str, value: float) -> float:
 
 def partner(row: Row) -> Partner:
     v = row.values
-    return Partner(v["partner"], v.get("name") or "", default(row, "weight", 1.0),
-                   default(row, "cost_factor", 1.0), default(row, "effectiveness", 1.0), v.get("max_spend"))
+    return Partner(
+        v["partner"],
+        v.get("name") or "",
+        default(row, "weight", 1.0),
+        default(row, "cost_factor", 1.0),
+        default(row, "effectiveness", 1.0),
+        v.get("max_spend"),
+    )
 
 
 def option(row: Row) -> Option:
     v = row.values
     partners = v.get("partners") or None
-    return Option(v["option"], str(v["type"]).lower(), v["unit_cost"], v.get("name") or "", v.get("max_units"),
-                  v.get("lag") or 0, tuple(dict.fromkeys(partners)) if partners else None)
+    return Option(
+        v["option"],
+        str(v["type"]).lower(),
+        v["unit_cost"],
+        v.get("name") or "",
+        v.get("max_units"),
+        v.get("lag") or 0,
+        tuple(dict.fromkeys(partners)) if partners else None,
+    )
 
 
 def budget(row: Row, types: list[str]) -> Budget:
@@ -432,7 +507,9 @@ def budget(row: Row, types: list[str]) -> Budget:
     return Budget(row.values["period"], row.values["budget"], caps)
 
 
-def expand_targets(table: Table | None, partners: list[str], domains: list[str], horizon: int) -> tuple[Target, ...]:
+def expand_targets(
+    table: Table | None, partners: list[str], domains: list[str], horizon: int
+) -> tuple[Target, ...]:
     """One Target per partner, domain and period a row names, '*' meaning every one."""
     if table is None:
         return ()

@@ -104,8 +104,9 @@ def test_validate_reports_bad_input_located_with_exit_2(runner: CliRunner, tmp_p
     (folder / "effects.csv").write_text("\n".join(effects) + "\n")
     result = runner.invoke(main, ["validate", str(folder)])
     assert result.exit_code == 2
-    assert f"{folder / 'effects.csv'}: sheet 'effects', row 6, column 'gain': expected a number, got 'high'" in (
-        result.stderr
+    assert (
+        f"{folder / 'effects.csv'}: sheet 'effects', row 6, column 'gain': expected a number, got 'high'"
+        in (result.stderr)
     )
     assert "Traceback" not in result.output
 
@@ -117,7 +118,9 @@ def test_solve_without_input_runs_the_bundled_example(runner: CliRunner, tmp_pat
     assert "period 1:" in result.stdout
     report = tmp_path / "reports" / "example-plan.xlsx"
     assert report.is_file()
-    assert {"summary", "allocation", "readiness", "budget_use"} <= set(openpyxl.load_workbook(report).sheetnames)
+    assert {"summary", "allocation", "readiness", "budget_use"} <= set(
+        openpyxl.load_workbook(report).sheetnames
+    )
 
 
 def test_solve_json_is_the_only_thing_on_stdout(runner: CliRunner) -> None:
@@ -135,24 +138,39 @@ def test_solve_json_is_the_only_thing_on_stdout(runner: CliRunner) -> None:
 def test_json_survives_the_solver_banner_in_a_real_process(tmp_path: Path) -> None:
     """HiGHS prints its banner on descriptor 1 from C++: only a real process shows it."""
     out = subprocess.run(
-        [sys.executable, "-m", "optimizer", "solve", str(EXAMPLE_CSV), "--json", "-o", str(tmp_path / "r.json")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "optimizer",
+            "solve",
+            str(EXAMPLE_CSV),
+            "--json",
+            "-o",
+            str(tmp_path / "r.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["status"] == "optimal"
 
 
 def test_csv_and_xlsx_inputs_give_the_same_plan(runner: CliRunner) -> None:
-    runs = [runner.invoke(main, ["solve", str(s), "--json", "-o", f"r{i}.json"]) for i, s in
-            enumerate((EXAMPLE_XLSX, EXAMPLE_CSV))]
+    runs = [
+        runner.invoke(main, ["solve", str(s), "--json", "-o", f"r{i}.json"])
+        for i, s in enumerate((EXAMPLE_XLSX, EXAMPLE_CSV))
+    ]
     a, b = (json.loads(r.stdout) for r in runs)
     assert a["score"] == pytest.approx(b["score"], abs=1e-9)
     assert a["spend"] == pytest.approx(b["spend"], rel=1e-7)
 
 
 def test_highs_and_cbc_agree_through_the_cli(runner: CliRunner) -> None:
-    runs = [runner.invoke(main, ["solve", str(EXAMPLE_CSV), "--json", "--solver", s, "-o", f"{s}.json"])
-            for s in ("highs", "cbc")]
+    runs = [
+        runner.invoke(main, ["solve", str(EXAMPLE_CSV), "--json", "--solver", s, "-o", f"{s}.json"])
+        for s in ("highs", "cbc")
+    ]
     assert [r.exit_code for r in runs] == [0, 0]
     highs, cbc = (json.loads(r.stdout) for r in runs)
     assert highs["score"] == pytest.approx(cbc["score"], rel=1e-6)
@@ -228,6 +246,8 @@ def test_time_limit_must_be_positive(runner: CliRunner) -> None:
 
 
 def test_python_dash_m_works() -> None:
-    out = subprocess.run([sys.executable, "-m", "optimizer", "--help"], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "optimizer", "--help"], capture_output=True, text=True, check=False
+    )
     assert out.returncode == 0
     assert "Usage: interop" in out.stdout
