@@ -75,4 +75,6 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module 'optimizer' has no attribute '{name}'")
-    return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value  # importing optimizer.solve bound the module to this name: the function wins
+    return value

@@ -156,7 +156,12 @@ def solve(
     if first.status == "infeasible":
         return infeasible(scenario, solver, time_limit, started)
     if not first.has_plan:
-        return no_plan(scenario, first.status, solver, started, "the solver stopped without a plan")
+        reason = (
+            "stopped at the time limit before any plan was found"
+            if first.status == "time_limit"
+            else ("the solver failed without a plan")
+        )
+        return no_plan(scenario, first.status, solver, started, reason)
 
     best = float(model.score.value())
     prices = budget_prices(model, solver)
