@@ -165,7 +165,7 @@ SHEETS: tuple[Sheet, ...] = (
         "settings",
         (
             Column("key", "text", True, "One of the settings keys below."),
-            Column("value", "text", True, "Its value."),
+            Column("value", "text", False, "Its value (blank: the default)."),
         ),
         False,
         "Optional sheet of key/value settings.",
@@ -184,3 +184,17 @@ SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
 LEVEL_NAMES = ("not interoperable", "deconflicted", "compatible", "integrated")
+
+# A plan: the allocation sheet that `solve` writes, read back by `evaluate --plan` and `solve --keep`.
+PLAN_SHEET = Sheet(
+    "allocation",
+    (
+        Column("option", "id", True, "An option of the scenario."),
+        Column("partner", "id", True, "A partner eligible for the option."),
+        Column("period", "period", True, "The period the units are funded in."),
+        Column("units", "number", True, "Units funded, >= 0."),
+        Column("cost", "number", False, "Ignored on reading: the cost follows from the scenario."),
+    ),
+    True,
+    "A plan: units of each option for each partner and period.",
+)

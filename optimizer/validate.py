@@ -144,7 +144,7 @@ def read_table(raw: RawTable, sheet: Sheet, extra_names: Iterable[str], check: C
         what = f"an {sheet.open_columns} or " if sheet.open_columns else ""
         check.add(
             table,
-            f"unknown column{hint} (expected {what}one of: {allowed}; "
+            f"expected a known column name{hint} (unknown column; {what}one of: {allowed}; "
             "notes columns may be named 'notes', 'comment' or start with '#')",
             1,
             header,
@@ -152,7 +152,7 @@ def read_table(raw: RawTable, sheet: Sheet, extra_names: Iterable[str], check: C
         )
     for column in sheet.columns:
         if column.required and column.name not in positions:
-            check.add(table, f"missing required column '{column.name}'", 1)
+            check.add(table, f"expected a column named '{column.name}' (required, missing)", 1, column.name)
     allow_every = sheet.name == "targets"
     for number, cells in raw.rows:
         values: dict[str, object] = {}
@@ -233,14 +233,19 @@ def check_reference(
                 continue
             close = difflib.get_close_matches(str(item), names, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            check.add(table, f"expected a {what} of the {what}s sheet{hint}", row.number, column, item)
+            article = "an" if what[0] in "aeiou" else "a"
+            check.add(
+                table, f"expected {article} {what} of the {what}s sheet{hint}", row.number, column, item
+            )
 
 
 def check_positive_sum(check: Checker, table: Table, column: str) -> None:
     """Weights are normalised, so at least one must be positive."""
     total = sum(r.values.get(column) or 0 for r in table.rows if r.values.get(column) is not None)
     explicit = [r.values.get(column) for r in table.rows]
-    if table.rows and all(v is not None for v in explicit) and total <= 0:
+    if not table.rows:
+        check.add(table, f"expected at least one {table.sheet[:-1]} row")
+    elif all(v is not None for v in explicit) and total <= 0:
         check.add(
             table,
             f"expected at least one positive {column} (weights are divided by their sum)",
@@ -253,9 +258,11 @@ def check_baseline_complete(check: Checker, table: Table, partners: list[str], d
     have = {(r.values.get("partner"), r.values.get("domain")) for r in table.rows}
     missing = [(p, d) for p in partners for d in domains if (p, d) not in have]
     for p, d in missing[:20]:
-        check.add(table, f"missing a row for partner '{p}' and domain '{d}' (every pair needs a baseline)")
+        check.add(
+            table, f"expected a row for partner '{p}' and domain '{d}' (missing: every pair needs a baseline)"
+        )
     if len(missing) > 20:
-        check.add(table, f"... and {len(missing) - 20} more partner and domain pairs without a baseline")
+        check.add(table, f"expected rows for {len(missing) - 20} more partner and domain pairs (no baseline)")
 
 
 def check_gain_bounds(check: Checker, table: Table) -> None:
@@ -269,34 +276,33 @@ def check_gain_bounds(check: Checker, table: Table) -> None:
 
 
 def check_periods(check: Checker, table: Table) -> None:
-    """Periods are 1..H, each once, with no gap."""
-    periods = [r.values.get("period") for r in table.rows]
+    """Periods are 1..H, each once (H = number of rows), so there is no gap."""
+    horizon = len(table.rows)
+    if not horizon:
+        check.add(table, "expected at least one period row")
+    seen: dict[int, int] = {}
     for row in table.rows:
         value = row.values.get("period")
-        if isinstance(value, int) and value < 1:
-            check.add(table, "expected a period number >= 1", row.number, "period", value)
-    numbers = sorted(p for p in periods if isinstance(p, int) and p >= 1)
-    if not table.rows:
-        check.add(table, "expected at least one period row")
-    elif numbers and len(numbers) == len(set(numbers)) and numbers != list(range(1, len(numbers) + 1)):
-        gaps = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
-        check.add(table, f"expected periods 1 to {len(numbers)} with no gap; missing {gaps}", column="period")
-
-
-def check_option_types(check: Checker, table: Table, types: set[str]) -> None:
-    """A type budget column names an option type (matched case-insensitively)."""
-    for name in table.extra:
-        if name not in types:
-            close = difflib.get_close_matches(name, sorted(types), n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+        if not isinstance(value, int):
+            continue
+        if not 1 <= value <= horizon:
             check.add(
                 table,
-                f"unknown column: expected an option type of the options sheet{hint} "
-                f"(types: {', '.join(sorted(types))})",
-                1,
-                name,
-                name,
+                f"expected a period from 1 to {horizon} (one row per period, no gap)",
+                row.number,
+                "period",
+                value,
             )
+        elif value in seen:
+            check.add(
+                table,
+                f"expected each period once (already in row {seen[value]})",
+                row.number,
+                "period",
+                value,
+            )
+        else:
+            seen[value] = row.number
 
 
 def read_settings(check: Checker, table: Table | None) -> Settings:
@@ -312,7 +318,11 @@ def read_settings(check: Checker, table: Table | None) -> Settings:
             close = difflib.get_close_matches(key, list(SETTINGS_BY_KEY), n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             check.add(
-                table, f"unknown setting{hint} (known: {', '.join(SETTINGS_BY_KEY)})", row.number, "key", key
+                table,
+                f"expected a known setting{hint} (known: {', '.join(SETTINGS_BY_KEY)})",
+                row.number,
+                "key",
+                key,
             )
         elif key in raw:
             check.add(
@@ -368,7 +378,9 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
     check = Checker()
     for sheet in SHEETS:
         if sheet.required and sheet.name not in raw_tables:
-            check.problems.append(Problem(source, f"missing the '{sheet.name}' sheet ({sheet.note})"))
+            check.problems.append(
+                Problem(source, f"expected a sheet named '{sheet.name}', which is missing ({sheet.note})")
+            )
     if check.problems:
         raise InputError(check.problems)
 
@@ -415,7 +427,6 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
         check_range(check, budgets_t, name, 0)
     check_gain_bounds(check, effects_t)
     check_periods(check, budgets_t)
-    check_option_types(check, budgets_t, option_types)
 
     partner_ids = [r.values["partner"] for r in partners_t.rows if r.values.get("partner")]
     domain_ids = [r.values["domain"] for r in domains_t.rows if r.values.get("domain")]

@@ -255,7 +255,9 @@ def test_python_dash_m_works() -> None:
 
 def test_time_limit_without_a_plan_exits_4(runner: CliRunner) -> None:
     """A limit far below what HiGHS needs leaves no plan: say so, exit 4."""
-    result = runner.invoke(main, ["solve", str(EXAMPLE_CSV), "--time-limit", "1e-9", "--json", "-o", "r.json"])
+    result = runner.invoke(
+        main, ["solve", str(EXAMPLE_CSV), "--time-limit", "1e-9", "--json", "-o", "r.json"]
+    )
     assert result.exit_code == 4, result.stderr
     data = json.loads(result.stdout)
     assert data["status"] == "time_limit"
