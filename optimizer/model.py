@@ -75,26 +75,42 @@ def needed_periods(scenario: Scenario) -> dict[tuple[int, int], list[int]]:
     return {pair: sorted(periods) for pair, periods in needed.items()}
 
 
-def define_units(prob: LpProblem, scenario: Scenario) -> dict[tuple[int, int, int], LpVariable]:
-    """x[o, p, t]: units of option o for partner p in period t, in [0, max_units]."""
+def define_units(
+    prob: LpProblem, scenario: Scenario, committed: np.ndarray | None = None
+) -> dict[tuple[int, int, int], LpVariable]:
+    """x[o, p, t]: units of option o for partner p in period t, in [committed, max_units].
+
+    Units that can never pay off are left out unless committed: their money is spent anyway.
+    """
     par, _, _ = readiness.index(scenario)
     gains = readiness.gain_matrix(scenario)
     units: dict[tuple[int, int, int], LpVariable] = {}
     for o, option in enumerate(scenario.options):
         last = scenario.horizon - option.lag  # later units never count
-        if last < 1 or not gains[o].any() or option.max_units == 0:
-            continue
+        useful = gains[o].any() and option.max_units != 0
         keys = [
             (o, par[p], t)
             for p in scenario.eligible(option)
             if scenario.partners[par[p]].effectiveness > 0
             for t in range(1, last + 1)
+            if useful
         ]
+        if committed is not None:
+            known = set(keys)
+            keys += [
+                (o, p, int(t) + 1)
+                for p, t in zip(*np.nonzero(committed[o]), strict=True)
+                if (o, p, int(t) + 1) not in known
+            ]
         if not keys:
             continue
         names = [f"x_o{o}_p{p}_t{t}" for (_, p, t) in keys]
         made = prob.add_variable_dicts("%s", names, lowBound=0, upBound=option.max_units)
         units.update(zip(keys, (made[n] for n in names), strict=True))
+    if committed is not None:
+        for (o, p, t), var in units.items():
+            if committed[o, p, t - 1] > 0:
+                var.lowBound = float(committed[o, p, t - 1])
     return units
 
 
@@ -229,10 +245,13 @@ def define_targets(
     return rows, shortfalls
 
 
-def build(scenario: Scenario, elastic: bool = False) -> Model:
-    """Phase 1 (maximise the score), or with `elastic` the least-total-shortfall problem."""
+def build(scenario: Scenario, elastic: bool = False, committed: np.ndarray | None = None) -> Model:
+    """Phase 1 (maximise the score), or with `elastic` the least-total-shortfall problem.
+
+    `committed[o, p, t]` holds units already committed: kept as minimums.
+    """
     prob = LpProblem("shortfall" if elastic else "readiness", pulp.LpMinimize if elastic else pulp.LpMaximize)
-    units = define_units(prob, scenario)
+    units = define_units(prob, scenario, committed)
     stock = define_readiness(prob, scenario, units)
     counted = define_counted(prob, scenario, stock)
     weakest = define_weakest(prob, scenario, counted)

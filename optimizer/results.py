@@ -15,12 +15,13 @@ import pandas as pd
 from . import readiness
 from .scenario import Scenario
 
-Status = Literal["optimal", "infeasible", "time_limit", "error"]
+Status = Literal["optimal", "infeasible", "time_limit", "error", "evaluated"]
 
 ALLOCATION_COLUMNS = ["option", "partner", "period", "units", "cost"]
 READINESS_COLUMNS = ["partner", "domain", "period", "baseline", "score", "level"]
 BUDGET_COLUMNS = ["kind", "period", "name", "limit", "spend", "slack", "shadow_price"]
 SHORTFALL_COLUMNS = ["partner", "domain", "period", "min_score", "reached", "shortfall", "row"]
+VIOLATION_COLUMNS = ["kind", "option", "type", "partner", "domain", "period", "limit", "actual", "excess"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class Solution:
     - budget_use: kind (period | type | partner), period, name, limit, spend,
       slack, shadow_price (score points per currency unit, from phase 1)
     - shortfalls: the unmet targets of an infeasible scenario
+    - violations: for a plan that was evaluated rather than solved (status
+      "evaluated"), every rule it breaks: kind (period budget | type budget |
+      partner cap | max units | eligibility | target), where, the limit, what
+      the plan has and by how much it is over (or short)
     """
 
     status: Status
@@ -45,11 +50,17 @@ class Solution:
     solver: str
     seconds: float
     message: str = ""
+    violations: pd.DataFrame = field(default_factory=lambda: empty(VIOLATION_COLUMNS))
     model: Any = field(default=None, compare=False, repr=False)  # solved model handle
 
     @property
     def is_ok(self) -> bool:
         return self.status == "optimal"
+
+    @property
+    def feasible(self) -> bool:
+        """Within every rule of the scenario: always for a solved plan, checked for an evaluated one."""
+        return self.has_plan and self.violations.empty
 
     @property
     def has_plan(self) -> bool:

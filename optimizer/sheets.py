@@ -52,8 +52,8 @@ class RawTable:
     rows: tuple[tuple[int, tuple[Cell, ...]], ...]  # (spreadsheet row number, cells)
 
 
-def read_tables(path: str | os.PathLike[str]) -> dict[str, RawTable]:
-    """The known sheets of a .xlsx workbook or CSV folder, by lower-case sheet name.
+def read_tables(path: str | os.PathLike[str], wanted: frozenset[str] = KNOWN_SHEETS) -> dict[str, RawTable]:
+    """The `wanted` sheets of a .xlsx workbook or CSV folder, by lower-case sheet name.
 
     Raises InputError for anything that cannot be read as given.
     """
@@ -61,7 +61,7 @@ def read_tables(path: str | os.PathLike[str]) -> dict[str, RawTable]:
     if not os.path.exists(file):
         raise _error(file, "no such file or folder")
     if os.path.isdir(file):
-        return _read_csv_folder(file)
+        return _read_csv_folder(file, wanted)
     suffix = os.path.splitext(file)[1].lower()
     if suffix == ".csv":
         raise _error(file, "expected the folder holding partners.csv, domains.csv, ..., not one CSV file")
@@ -72,7 +72,18 @@ def read_tables(path: str | os.PathLike[str]) -> dict[str, RawTable]:
         )
     if not os.path.isfile(file):
         raise _error(file, "expected a regular file")
-    return _read_xlsx(file)
+    return _read_xlsx(file, wanted)
+
+
+def read_sheet(path: str | os.PathLike[str], sheet: str) -> RawTable:
+    """One table: a single CSV file, `sheet`.csv in a folder, or the sheet of that name in a workbook."""
+    file = os.fspath(path)
+    if os.path.isfile(file) and os.path.splitext(file)[1].lower() == ".csv":
+        return _read_csv(file, sheet)
+    tables = read_tables(file, frozenset({sheet}))
+    if sheet not in tables:
+        raise _error(file, f"expected a sheet named '{sheet}'")
+    return tables[sheet]
 
 
 def _error(
@@ -118,7 +129,7 @@ def _header_text(cell: Cell) -> str:
 # ---------------------------------------------------------------- CSV folder
 
 
-def _read_csv_folder(folder: str) -> dict[str, RawTable]:
+def _read_csv_folder(folder: str, wanted: frozenset[str]) -> dict[str, RawTable]:
     """One CSV file per known sheet, file names matched case-insensitively."""
     try:
         entries = sorted(os.listdir(folder))
@@ -128,7 +139,7 @@ def _read_csv_folder(folder: str) -> dict[str, RawTable]:
     for entry in entries:
         stem, ext = os.path.splitext(entry)
         sheet = stem.strip().lower()
-        if ext.lower() != ".csv" or sheet not in KNOWN_SHEETS:
+        if ext.lower() != ".csv" or sheet not in wanted:
             continue
         if sheet in found:
             raise _error(
@@ -137,7 +148,7 @@ def _read_csv_folder(folder: str) -> dict[str, RawTable]:
             )
         found[sheet] = entry
     if not found:
-        names = ", ".join(f"{s.name}.csv" for s in SHEETS)
+        names = ", ".join(f"{s}.csv" for s in sorted(wanted))
         raise _error(folder, f"expected a folder holding the CSV files {names}; found none of them")
     return {sheet: _read_csv(os.path.join(folder, entry), sheet) for sheet, entry in found.items()}
 
@@ -208,7 +219,7 @@ def _too_many_rows(file: str, sheet: str, rows: int | None = None) -> InputError
 # ---------------------------------------------------------------- xlsx workbook
 
 
-def _read_xlsx(file: str) -> dict[str, RawTable]:
+def _read_xlsx(file: str, wanted_sheets: frozenset[str]) -> dict[str, RawTable]:
     """Check the zip and scan each sheet's XML before calamine parses anything, then read the
     values with calamine and report the cells whose value it would read wrongly."""
     if not zipfile.is_zipfile(file):
@@ -220,7 +231,7 @@ def _read_xlsx(file: str) -> dict[str, RawTable]:
             _check_unpacked_size(file, archive)
             _refuse_dtds(file, archive)
             parts, full_calc = _sheet_parts(file, archive)
-            wanted = _known_sheets(file, parts)
+            wanted = _known_sheets(file, parts, wanted_sheets)
             suspects: dict[str, list[Suspect]] = {}
             for key, (_, part) in wanted.items():
                 if part is None:
@@ -362,12 +373,14 @@ def _calamine[T](file: str, call: Callable[[], T]) -> T:
         raise _error(file, f"expected a readable .xlsx workbook ({_one_line(exc)})") from None
 
 
-def _known_sheets(file: str, parts: list[tuple[str, str | None]]) -> dict[str, tuple[str, str | None]]:
-    """Canonical name -> (the workbook's own name, its XML part), for the sheets the scenario knows."""
+def _known_sheets(
+    file: str, parts: list[tuple[str, str | None]], known: frozenset[str]
+) -> dict[str, tuple[str, str | None]]:
+    """Canonical name -> (the workbook's own name, its XML part), for the sheets asked for."""
     wanted: dict[str, tuple[str, str | None]] = {}
     for name, part in parts:
         key = name.strip().lower()
-        if key not in KNOWN_SHEETS:
+        if key not in known:
             continue
         if key in wanted:
             first = wanted[key][0]

@@ -31,6 +31,7 @@ from .results import (
     baseline_score,
     empty,
     readiness_table,
+    units_array,
 )
 from .scenario import Scenario
 
@@ -146,15 +147,28 @@ def solve(
     solver: str = "highs",
     time_limit: float | None = None,
     export_model: str | os.PathLike[str] | None = None,
+    keep: pd.DataFrame | None = None,
 ) -> Solution:
-    """The best plan for `scenario`: highest score, then least money (model.md)."""
+    """The best plan for `scenario`: highest score, then least money (model.md).
+
+    `keep` (option, partner, period, units) is money already committed: its
+    units are minimums and only the rest is optimised.
+    """
     started = time.perf_counter()
-    model = lp.build(scenario)
+    committed = None
+    if keep is not None:
+        broken = commitments_broken(scenario, keep)
+        if broken:
+            return no_plan(
+                scenario, "infeasible", solver, started, "the commitments alone break: " + "; ".join(broken)
+            )
+        committed = units_array(scenario, keep)
+    model = lp.build(scenario, committed=committed)
     if export_model is not None:
         export(model, export_model)
     first = run(model.prob, solver, time_limit)
     if first.status == "infeasible":
-        return infeasible(scenario, solver, time_limit, started)
+        return infeasible(scenario, solver, time_limit, started, committed)
     if not first.has_plan:
         reason = (
             "stopped at the time limit before any plan was found"
@@ -229,9 +243,24 @@ def budget_use(
     return pd.DataFrame.from_records(records, columns=BUDGET_COLUMNS)
 
 
-def infeasible(scenario: Scenario, solver: str, time_limit: float | None, started: float) -> Solution:
+def commitments_broken(scenario: Scenario, keep: pd.DataFrame) -> list[str]:
+    """Rules that committed units break on their own (targets aside: the rest of the plan may meet them)."""
+    from .evaluate import evaluate
+
+    broken = evaluate(scenario, keep).violations
+    return [
+        " ".join(str(x) for x in (v.kind, v.type, v.option, v.partner) if x)
+        + f" in period {v.period}: {v.actual:.6g} against {v.limit:.6g}"
+        for v in broken.itertuples()
+        if v.kind != "target"
+    ]
+
+
+def infeasible(
+    scenario: Scenario, solver: str, time_limit: float | None, started: float, committed: np.ndarray | None
+) -> Solution:
     """Name every target that cannot be met, with the least total shortfall (model.md)."""
-    elastic = lp.build(scenario, elastic=True)
+    elastic = lp.build(scenario, elastic=True, committed=committed)
     outcome = run(elastic.prob, solver, time_limit)
     if not outcome.has_plan:
         return no_plan(scenario, "infeasible", solver, started, "the targets cannot all be met")

@@ -1,0 +1,168 @@
+"""Score a planner's own plan and list every rule it breaks, with no LP.
+
+Readiness, levels and score are computed exactly as model.md defines them
+(the same functions `solve` reports with), so the optimal plan evaluates to
+the optimal score and a drafted plan can be compared with it fairly.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from . import readiness
+from .results import (
+    BUDGET_COLUMNS,
+    SHORTFALL_COLUMNS,
+    VIOLATION_COLUMNS,
+    Solution,
+    allocation_table,
+    baseline_score,
+    empty,
+    readiness_table,
+    units_array,
+)
+from .scenario import Scenario
+
+TOLERANCE = 1e-6  # relative: solver plans sit within this of their limits
+
+
+def evaluate(scenario: Scenario, plan: pd.DataFrame) -> Solution:
+    """Evaluate `plan` (option, partner, period, units; names already checked) on `scenario`.
+
+    The result has status "evaluated"; its `violations` list every rule broken.
+    """
+    started = time.perf_counter()
+    units = units_array(scenario, plan)
+    allocation = allocation_table(scenario, units)
+    raw = readiness.raw_readiness(scenario, units)
+    use = money_use(scenario, allocation)
+    violations = pd.concat(
+        [
+            money_violations(use),
+            unit_violations(scenario, units),
+            target_violations(scenario, raw),
+        ],
+        ignore_index=True,
+    )
+    return Solution(
+        status="evaluated",
+        scenario=scenario,
+        score=readiness.score(scenario, readiness.capped(scenario, raw)),
+        baseline_score=baseline_score(scenario),
+        allocation=allocation,
+        readiness=readiness_table(scenario, raw),
+        budget_use=use,
+        shortfalls=empty(SHORTFALL_COLUMNS),
+        solver="",
+        seconds=time.perf_counter() - started,
+        message="within every rule"
+        if violations.empty
+        else f"breaks {len(violations)} rule(s) of the scenario",
+        violations=violations,
+    )
+
+
+def over(actual: float, limit: float) -> bool:
+    return actual > limit + TOLERANCE * max(1.0, abs(limit))
+
+
+def money_use(scenario: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
+    """Every money limit with what the plan spends against it (no shadow prices: no LP)."""
+    types = allocation["option"].map({o.id: o.type for o in scenario.options})
+    records = []
+    for budget in scenario.budgets:
+        in_period = allocation["period"] == budget.period
+        spent = float(allocation.loc[in_period, "cost"].sum())
+        records.append(("period", budget.period, "", budget.total, spent))
+        for kind, limit in budget.by_type.items():
+            spent = float(allocation.loc[in_period & (types == kind), "cost"].sum())
+            records.append(("type", budget.period, kind, limit, spent))
+    for partner in scenario.partners:
+        if partner.max_spend is None:
+            continue
+        for t in scenario.periods:
+            mask = (allocation["period"] == t) & (allocation["partner"] == partner.id)
+            records.append(
+                ("partner", t, partner.id, partner.max_spend, float(allocation.loc[mask, "cost"].sum()))
+            )
+    table = pd.DataFrame.from_records(records, columns=BUDGET_COLUMNS[:5])
+    table["slack"] = table["limit"] - table["spend"]
+    table["shadow_price"] = np.nan
+    return table
+
+
+def money_violations(use: pd.DataFrame) -> pd.DataFrame:
+    kinds = {"period": "period budget", "type": "type budget", "partner": "partner cap"}
+    records = [
+        (
+            kinds[row.kind],
+            "",
+            row.name if row.kind == "type" else "",
+            row.name if row.kind == "partner" else "",
+            "",
+            row.period,
+            row.limit,
+            row.spend,
+            row.spend - row.limit,
+        )
+        for row in use.itertuples()
+        if over(row.spend, row.limit)
+    ]
+    return pd.DataFrame.from_records(records, columns=VIOLATION_COLUMNS)
+
+
+def unit_violations(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
+    """Units above max_units, and units for partners an option is not offered to."""
+    par, _, _ = readiness.index(scenario)
+    eligible = np.zeros(units.shape[:2], dtype=bool)
+    for o, option in enumerate(scenario.options):
+        eligible[o, [par[p] for p in scenario.eligible(option)]] = True
+    cap = np.array([np.inf if o.max_units is None else o.max_units for o in scenario.options])[:, None, None]
+    found = [
+        ("eligibility", (units > 0) & ~eligible[:, :, None], np.zeros_like(units)),
+        ("max units", units > cap + TOLERANCE * np.maximum(1.0, cap), np.broadcast_to(cap, units.shape)),
+    ]
+    records = []
+    for kind, mask, limit in found:
+        for o, p, t in zip(*np.nonzero(mask), strict=True):
+            amount = float(units[o, p, t])
+            records.append(
+                (
+                    kind,
+                    scenario.options[o].id,
+                    "",
+                    scenario.partners[p].id,
+                    "",
+                    int(t) + 1,
+                    float(limit[o, p, t]),
+                    amount,
+                    amount - float(limit[o, p, t]),
+                )
+            )
+    return pd.DataFrame.from_records(records, columns=VIOLATION_COLUMNS)
+
+
+def target_violations(scenario: Scenario, raw: np.ndarray) -> pd.DataFrame:
+    """Targets missed, on raw readiness, and by how much."""
+    par, dom, _ = readiness.index(scenario)
+    records = []
+    for target in scenario.targets:
+        reached = float(raw[par[target.partner], dom[target.domain], target.period - 1])
+        if reached < target.min_score - TOLERANCE * max(1.0, target.min_score):
+            records.append(
+                (
+                    "target",
+                    "",
+                    "",
+                    target.partner,
+                    target.domain,
+                    target.period,
+                    target.min_score,
+                    reached,
+                    target.min_score - reached,
+                )
+            )
+    return pd.DataFrame.from_records(records, columns=VIOLATION_COLUMNS)
