@@ -43,12 +43,14 @@ DUAL_SIGN = {"highs": 1.0, "cbc": -1.0}  # COIN_CMD's duals of a maximisation co
 class SolvedModel:
     """The live handles of a solve, for warm re-solves and ranging in later work.
 
-    `phase1` is HiGHS's own model of phase 1 (None with CBC); `model` is the
-    PuLP problem after phase 2.
+    `model.prob` is the PuLP problem after phase 2 (its last row is the
+    phase-2 score row). `highs` is HiGHS's own model (None with CBC), solved
+    in place: phase 1, then phase 2 warm from phase 1's basis; dropping that
+    last row and restoring the score as objective gives phase 1 back.
     """
 
     model: lp.Model
-    phase1: object | None
+    highs: object | None
 
 
 def available_solvers() -> dict[str, bool]:
@@ -129,6 +131,42 @@ def coin_outcome(stats: object) -> Outcome:
     return Outcome("error", False)
 
 
+def warm_least_money(model: lp.Model, time_limit: float | None) -> Outcome:
+    """Phase 2 inside HiGHS's solved model, from phase 1's basis.
+
+    `lp.least_money` has added the score row and the spend objective to the
+    PuLP problem; the same changes go to HiGHS in place (a rebuild and cold
+    solve cost 2-3x more on large scenarios), then PuLP reads the values back.
+    """
+    import highspy
+
+    highs = model.prob.solverModel
+    row = model.prob.constraints()[-1]
+    if row.id != highs.getNumRow():  # PuLP and HiGHS disagree on rows: solve afresh
+        return run(model.prob, "highs", time_limit)
+    columns = {v.id: j for j, v in enumerate(model.prob.exported_variables())}
+    terms = [(columns[v.id], c) for v, c in row.items()]
+    lower = row.getLb()
+    highs.addRow(
+        -highspy.kHighsInf if lower is None else lower,
+        highspy.kHighsInf,
+        len(terms),
+        np.array([j for j, _ in terms], dtype=np.int32),
+        np.array([c for _, c in terms]),
+    )
+    cost = np.zeros(highs.getNumCol())
+    for v, c in model.spend.items():
+        cost[columns[v.id]] = c
+    highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+    highs.changeObjectiveOffset(0.0)
+    highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    highs.setOptionValue("time_limit", float("inf") if time_limit is None else float(time_limit))
+    with quiet_stdout():
+        highs.run()
+    make_solver("highs", time_limit).findSolutionValues(model.prob)
+    return highs_outcome(highs)
+
+
 def export(model: lp.Model, path: str | os.PathLike[str]) -> None:
     """Write the phase-1 LP as .mps or .lp so any solver can check it."""
     target = Path(path)
@@ -179,12 +217,13 @@ def solve(
 
     best = float(model.score.value())
     prices = budget_prices(model, solver)
-    phase1 = model.prob.solverModel if solver == "highs" else None
     status, message = first.status, ""
     if first.status == "optimal":
         lp.least_money(model, best)
         remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - started))
-        second = run(model.prob, solver, remaining)
+        second = (
+            warm_least_money(model, remaining) if solver == "highs" else run(model.prob, solver, remaining)
+        )
         if second.status != "optimal":
             status, message = (
                 "time_limit",
@@ -210,7 +249,7 @@ def solve(
         solver=solver,
         seconds=time.perf_counter() - started,
         message=message,
-        model=SolvedModel(model, phase1),
+        model=SolvedModel(model, model.prob.solverModel if solver == "highs" else None),
     )
 
 
