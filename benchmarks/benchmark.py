@@ -1,0 +1,700 @@
+"""Benchmark: every step of a solve against HiGHS's own floor, memory, start-up and a budget sweep.
+
+    python benchmarks/benchmark.py                  # small, medium and large (under a minute on 2 cores)
+    python benchmarks/benchmark.py --quick          # small and medium only
+    python benchmarks/benchmark.py --presets medium --repeat 3 --json bench.json
+
+For each preset the scenario is generated (optimizer.generate) and written
+to a temporary .xlsx workbook. Then, in this process (imports done and one
+tiny solve run first, so lazy imports and first-call costs are not counted):
+
+- end to end = read_tables + build_scenario (= load_scenario) + solve.solve
+  + write_report to .xlsx, one wall clock around all four. Inside solve.solve
+  the steps are timed by wrapping, for the duration of the call,
+  optimizer.model.build, the phase functions of optimizer.solve (run,
+  warm_least_money: each top-level call is one phase), pulp.HiGHS's own
+  steps (configure, buildSolverModel = the transfer of the model into HiGHS,
+  findSolutionValues = the read back) and highspy.Highs.run, so the numbers
+  follow solve.solve as it is, whatever it does between those calls;
+- the floor: the phase-1 model exported to MPS (optimizer.solve.export) and
+  solved by highspy alone with the HiGHS options that our phase 1 ran with
+  (copied from its Highs object); only run() counts, reading the file is
+  shown apart. ratio = end to end / floor.
+
+Peak memory comes from fresh subprocesses: one runs the end to end, one
+only has highspy read and solve the MPS file. Each reads its own VmHWM
+(/proc/self/status): ru_maxrss would be the same number here, except that
+Linux carries it over fork and exec, so a child reports at least the size
+of the parent that started it (kept in the JSON as maxrss). Start-up is timed
+in subprocesses, median of five. The sweep scales every period budget from
+0.5x to 1.5x: (a) rebuild and solve phase 1 at each level (and, apart, the
+full two-phase solve.solve), (b) build once, solve once with pulp.HiGHS,
+then change the rows in prob.solverModel and run() again, (c) the same in
+highspy alone on the exported MPS file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import math
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+SOLVER = "highs"
+SKIPPED_OPTIONS = ("file", "log", "output_flag", "write_", "read_")  # output only, never the algorithm
+
+
+# --- small helpers -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """HiGHS prints its banner on file descriptor 1 from C++: point it at /dev/null meanwhile."""
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def peak_mib() -> float:
+    """Peak resident memory of this process image so far, in MiB.
+
+    Linux's ru_maxrss survives fork and exec: a child started from a big
+    parent reports at least the parent's size. VmHWM in /proc/self/status is
+    the high-water mark of this process image alone; ru_maxrss is the
+    fallback where there is no /proc.
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def project_module(name: str) -> Any:
+    """optimizer.<name> as a module: `from optimizer import solve` may give the function of that name."""
+    return importlib.import_module(f"optimizer.{name}")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else math.nan
+
+
+def option_value(highs: Any, name: str) -> Any:
+    found = highs.getOptionValue(name)
+    return found[1] if isinstance(found, tuple) else found
+
+
+def changed_options(options: Any) -> dict[str, Any]:
+    """Options (a Highs object or its getOptions()) that differ from HiGHS's defaults, output aside."""
+    import highspy
+
+    with quiet_stdout():
+        fresh = highspy.Highs()
+    ours = options.getOptions() if hasattr(options, "getOptions") else options
+    default = fresh.getOptions()
+    names = [n for n in dir(ours) if not n.startswith("_") and not any(s in n for s in SKIPPED_OPTIONS)]
+    return {n: getattr(ours, n) for n in names if getattr(ours, n) != getattr(default, n)}
+
+
+def new_highs(options: dict[str, Any]) -> Any:
+    import highspy
+
+    with quiet_stdout():
+        highs = highspy.Highs()
+    highs.setOptionValue("log_to_console", False)
+    highs.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        highs.setOptionValue(name, value)
+    return highs
+
+
+def read_model(highs: Any, path: str) -> None:
+    import highspy
+
+    if highs.readModel(path) != highspy.HighsStatus.kOk:
+        raise SystemExit(f"HiGHS could not read {path}")
+
+
+def run_optimal(highs: Any) -> None:
+    import highspy
+
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise SystemExit(f"HiGHS ended {highs.modelStatusToString(highs.getModelStatus())}")
+
+
+def iterations(highs: Any) -> str:
+    info = highs.getInfo()
+    parts = [f"{info.simplex_iteration_count} simplex"]
+    if info.ipm_iteration_count:
+        parts.append(f"{info.ipm_iteration_count} ipm")
+    if info.crossover_iteration_count:
+        parts.append(f"{info.crossover_iteration_count} crossover")
+    return ", ".join(parts)
+
+
+# --- timing the inside of solve.solve ----------------------------------------------------------
+
+
+class Recorder:
+    """Wraps functions by name for one call of solve.solve and records when each ran.
+
+    A call of a phase function (solve.run, solve.warm_least_money) that is
+    not inside another one starts the next phase; every other wrapped call
+    is charged to the phase it happens in (0: outside any phase).
+    """
+
+    PHASES = ("run", "warm_least_money")  # functions of optimizer.solve that solve one LP
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int, float, float]] = []  # label, phase, start, end
+        self.phase = 0
+        self.depth = 0
+        self.seen: dict[int, dict[str, Any]] = {}  # phase -> iterations, options, LP size
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+        is_phase = label == "phase"
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if is_phase:
+                if self.depth == 0:
+                    self.phase += 1
+                self.depth += 1
+            phase = self.phase if self.depth > 0 else 0
+            start = time.perf_counter()
+            try:
+                result = original(*args, **kwargs)
+            finally:
+                if is_phase:
+                    self.depth -= 1
+                if not is_phase or self.depth == 0:
+                    self.events.append((label, phase, start, time.perf_counter()))
+            if is_phase and self.depth == 0:
+                self.note(phase, args[0])
+            return result
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def note(self, phase: int, problem: Any) -> None:
+        """What HiGHS did in this phase, read at once (phase 2 may reuse the same Highs object)."""
+        highs = getattr(getattr(problem, "prob", problem), "solverModel", None)
+        if highs is None or not hasattr(highs, "getInfo"):
+            return
+        self.seen[phase] = {
+            "iterations": iterations(highs),
+            "options": highs.getOptions(),
+            "size": (highs.getNumRow(), highs.getNumCol(), highs.getNumNz()),
+        }
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[Recorder]:
+        import highspy
+        import pulp
+
+        lp, solving = project_module("model"), project_module("solve")
+        highs_class = pulp.apis.highs.HiGHS
+        self.wrap(lp, "build", "build")
+        for name in self.PHASES:
+            if hasattr(solving, name):
+                self.wrap(solving, name, "phase")
+        self.wrap(highs_class, "createAndConfigureSolver", "configure")
+        self.wrap(highs_class, "buildSolverModel", "transfer")
+        self.wrap(highspy.Highs, "run", "highs_run")
+        self.wrap(highs_class, "findSolutionValues", "read_back")
+        try:
+            yield self
+        finally:
+            for owner, name, original in reversed(self._undo):
+                setattr(owner, name, original)
+            self._undo.clear()
+
+    def total(self, label: str, phase: int | None = None) -> float:
+        return sum(
+            end - start
+            for lab, n, start, end in self.events
+            if lab == label and (phase is None or n == phase)
+        )
+
+    def span(self, phase: int) -> tuple[float, float] | None:
+        for lab, n, start, end in self.events:
+            if lab == "phase" and n == phase:
+                return start, end
+        return None
+
+
+def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, float]:
+    """Seconds of each step of one solve.solve call, from the recorded events."""
+    steps: dict[str, float] = {"build": recorder.total("build")}
+    first, second = recorder.span(1), recorder.span(2)
+    for number, span in ((1, first), (2, second)):
+        key = f"phase{number}"
+        if span is None:
+            steps[key] = math.nan
+            continue
+        steps[key] = span[1] - span[0]
+        inner = 0.0
+        for label in ("configure", "transfer", "highs_run", "read_back"):
+            steps[f"{key}.{label}"] = recorder.total(label, number)
+            inner += steps[f"{key}.{label}"]
+        steps[f"{key}.other"] = steps[key] - inner
+    last_end = (second or first or (started, started))[1]
+    steps["before_phase1"] = (first[0] - started - steps["build"]) if first else math.nan
+    steps["between"] = (second[0] - first[1]) if first and second else math.nan
+    steps["after"] = ended - last_end
+    steps["solve"] = ended - started
+    steps["phases"] = recorder.phase
+    return steps
+
+
+# --- one preset ----------------------------------------------------------------------------------
+
+
+def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool) -> dict[str, Any]:
+    lp, solving = project_module("model"), project_module("solve")
+    from optimizer.generate import PRESETS, generate
+    from optimizer.report import write_report
+    from optimizer.sheets import read_tables
+    from optimizer.template import write_scenario
+    from optimizer.validate import build_scenario
+
+    size = PRESETS[name]
+    out: dict[str, Any] = {"preset": name, "size": size, "seed": seed}
+    started = time.perf_counter()
+    scenario = generate(*size, seed=seed)
+    out["generate"] = time.perf_counter() - started
+    path = workdir / f"{name}.xlsx"
+    started = time.perf_counter()
+    write_scenario(scenario, path)
+    out["write_scenario"] = time.perf_counter() - started
+
+    runs: list[dict[str, float]] = []
+    for _ in range(repeat):
+        report = workdir / f"{name}-report.xlsx"
+        recorder = Recorder()
+        t0 = time.perf_counter()
+        raw = read_tables(path)
+        t1 = time.perf_counter()
+        loaded = build_scenario(raw, os.fspath(path))
+        t2 = time.perf_counter()
+        with recorder.active():
+            solution = solving.solve(loaded, SOLVER)
+        t3 = time.perf_counter()
+        write_report(solution, report, [path])
+        t4 = time.perf_counter()
+        steps = solve_steps(recorder, t2, t3)
+        steps.update(read=t1 - t0, validate=t2 - t1, report=t4 - t3, whole=t4 - t0)
+        runs.append(steps)
+        if loaded != scenario:
+            raise SystemExit(f"{name}: the scenario read back differs from the one generated")
+        if solution.status != "optimal":
+            raise SystemExit(f"{name}: solve ended {solution.status}: {solution.message}")
+        out["score"], out["spend"] = solution.score, solution.spend
+        if 1 in recorder.seen:
+            out["options"] = changed_options(recorder.seen[1]["options"])
+            out["iterations_ours"] = recorder.seen[1]["iterations"]
+            out["rows"], out["cols"], out["nnz"] = recorder.seen[1]["size"]
+        if 2 in recorder.seen:
+            out["iterations_phase2"] = recorder.seen[2]["iterations"]
+    for key in runs[0]:
+        out[key] = median([r[key] for r in runs])
+    options = out.get("options", {})
+
+    # the floor: HiGHS alone on the exported phase-1 model
+    mps = workdir / f"{name}.mps"
+    started = time.perf_counter()
+    model = lp.build(scenario)
+    solving.export(model, mps)
+    out["export"] = time.perf_counter() - started
+    reads, solves = [], []
+    for _ in range(repeat):
+        highs = new_highs(options)
+        started = time.perf_counter()
+        read_model(highs, str(mps))
+        reads.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        run_optimal(highs)
+        solves.append(time.perf_counter() - started)
+        out["floor_objective"] = highs.getInfo().objective_function_value
+        out["iterations_floor"] = iterations(highs)
+    out["floor_read"], out["floor"] = median(reads), median(solves)
+    out["ratio_whole_floor"] = out["whole"] / out["floor"]
+    out["ratio_solve_floor"] = out["solve"] / out["floor"]
+    out["ratio_phase1_floor"] = out["phase1"] / out["floor"]
+
+    if memory:
+        child = run_child(["e2e", os.fspath(path), os.fspath(workdir / f"{name}-child.xlsx")], workdir)
+        floor = run_child(["floor", os.fspath(mps), json.dumps(options)], workdir)
+        out["rss_imports"], out["rss_e2e"], out["e2e_cold"] = (
+            child["imports"],
+            child["peak"],
+            child["seconds"],
+        )
+        out["rss_floor_imports"], out["rss_floor"] = floor["imports"], floor["peak"]
+        out["ratio_rss"] = out["rss_e2e"] / out["rss_floor"]
+    return out
+
+
+def run_child(args: list[str], workdir: Path) -> dict[str, Any]:
+    result = workdir / "child.json"
+    subprocess.run([sys.executable, __file__, "--child", *args, os.fspath(result)], check=True)
+    return json.loads(result.read_text())
+
+
+def child_main(kind: str, args: list[str]) -> None:
+    """Measured in a fresh process: peak memory of the end to end, or of highspy alone."""
+    *rest, result = args
+    if kind == "e2e":
+        scenario_path, report_path = rest
+        solving, validate, report = (project_module(m) for m in ("solve", "validate", "report"))
+        imports = peak_mib()
+        started = time.perf_counter()
+        solution = solving.solve(validate.load_scenario(scenario_path), SOLVER)
+        report.write_report(solution, report_path, [scenario_path])
+        seconds = time.perf_counter() - started
+    else:
+        mps, options = rest
+        import highspy  # noqa: F401  (only highspy: the floor's own footprint)
+
+        imports = peak_mib()
+        started = time.perf_counter()
+        highs = new_highs(json.loads(options))
+        read_model(highs, mps)
+        run_optimal(highs)
+        seconds = time.perf_counter() - started
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    Path(result).write_text(
+        json.dumps({"imports": imports, "peak": peak_mib(), "maxrss": maxrss, "seconds": seconds})
+    )
+
+
+# --- start-up ----------------------------------------------------------------------------------
+
+
+def time_command(command: list[str], times: int = 5) -> float:
+    seconds = []
+    for _ in range(times):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds.append(time.perf_counter() - started)
+    return median(seconds)
+
+
+def bench_startup() -> dict[str, float]:
+    python = sys.executable
+    interop = Path(python).with_name("interop")
+    interop_cmd = [os.fspath(interop)] if interop.exists() else [shutil.which("interop") or "interop"]
+    out = {
+        "python -c pass": time_command([python, "-c", "pass"]),
+        "imports": time_command(
+            [python, "-c", "import optimizer.solve, optimizer.validate, optimizer.report"]
+        ),
+        "import click": time_command([python, "-c", "import click"]),
+        "interop --help": time_command([*interop_cmd, "--help"]),
+    }
+    out["ratio_help_click"] = out["interop --help"] / out["import click"]
+    return out
+
+
+# --- the budget sweep ----------------------------------------------------------------------------
+
+
+def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, Any]:
+    from dataclasses import replace
+
+    import numpy as np
+    import pulp
+
+    lp, solving = project_module("model"), project_module("solve")
+    from optimizer.generate import PRESETS, generate
+    from optimizer.scenario import Budget
+
+    scenario = generate(*PRESETS[name], seed=seed)
+    factors = np.linspace(0.5, 1.5, levels)
+    totals = np.array([b.total for b in scenario.budgets])
+    out: dict[str, Any] = {"preset": name, "levels": levels}
+
+    def scaled(factor: float) -> Any:
+        return replace(
+            scenario,
+            budgets=tuple(Budget(b.period, b.total * factor, b.by_type) for b in scenario.budgets),
+        )
+
+    # (a) rebuild each level: build + phase 1
+    objectives_a, started = [], time.perf_counter()
+    for factor in factors:
+        model = lp.build(scaled(float(factor)))
+        outcome = solving.run(model.prob, SOLVER, None)
+        assert outcome.status == "optimal", outcome
+        objectives_a.append(model.prob.solverModel.getInfo().objective_function_value)
+    out["rebuild_phase1"] = time.perf_counter() - started
+
+    # (a') rebuild each level: the full two-phase solve.solve
+    started = time.perf_counter()
+    for factor in factors:
+        assert solving.solve(scaled(float(factor)), SOLVER).status == "optimal"
+    out["rebuild_full"] = time.perf_counter() - started
+
+    # (b) warm in place in pulp.HiGHS's Highs object
+    def warm_pulp(read_back: bool) -> tuple[float, float, list[float], Any]:
+        started = time.perf_counter()
+        model = lp.build(scenario)
+        solving.run(model.prob, SOLVER, None)
+        setup = time.perf_counter() - started
+        highs = model.prob.solverModel
+        rows = [(row.constraint.id, row.period) for row in model.budget_rows if row.kind == "period"]
+        reader = pulp.HiGHS(msg=False)
+        objectives, started = [], time.perf_counter()
+        for factor in factors:
+            for row_id, period in rows:
+                highs.changeRowBounds(row_id, -math.inf, float(totals[period - 1] * factor))
+            run_optimal(highs)
+            objectives.append(highs.getInfo().objective_function_value)
+            if read_back:
+                reader.findSolutionValues(model.prob)
+        return setup, time.perf_counter() - started, objectives, model
+
+    out["warm_setup"], out["warm"], objectives_b, model = warm_pulp(read_back=False)
+    _, out["warm_read_back"], _, _ = warm_pulp(read_back=True)
+
+    # (c) the same sweep in highspy alone, on the exported phase-1 model
+    mps = workdir / f"sweep-{name}.mps"
+    solving.export(lp.build(scenario), mps)
+    options = changed_options(model.prob.solverModel)
+    started = time.perf_counter()
+    highs = new_highs(options)
+    read_model(highs, str(mps))
+    run_optimal(highs)
+    out["highspy_setup"] = time.perf_counter() - started
+    rows = []
+    for row in model.budget_rows:
+        if row.kind == "period":
+            status, index = highs.getRowByName(row.constraint.name)
+            rows.append((int(index), row.period))
+    objectives_c, started = [], time.perf_counter()
+    for factor in factors:
+        for row_id, period in rows:
+            highs.changeRowBounds(row_id, -math.inf, float(totals[period - 1] * factor))
+        run_optimal(highs)
+        objectives_c.append(highs.getInfo().objective_function_value)
+    out["highspy"] = time.perf_counter() - started
+
+    out["max_objective_gap"] = float(
+        max(
+            np.max(np.abs(np.array(objectives_a) - objectives_b)),
+            np.max(np.abs(np.array(objectives_a) - objectives_c)),
+        )
+    )
+    out["objectives"] = [round(x, 6) for x in objectives_a]
+    out["ratio_warm_highspy"] = out["warm"] / out["highspy"]
+    out["ratio_rebuild_warm"] = out["rebuild_phase1"] / out["warm"]
+    out["ratio_rebuild_full_warm"] = out["rebuild_full"] / out["warm"]
+    return out
+
+
+# --- printing ------------------------------------------------------------------------------------
+
+ROWS: tuple[tuple[str, str, str], ...] = (
+    # key, label, format: s = seconds, x = ratio, m = MiB, t = text
+    ("size", "size (partners x options x domains x periods)", "t"),
+    ("lp", "LP (rows x cols, nonzeros)", "t"),
+    ("generate", "generate (not in end to end)", "s"),
+    ("write_scenario", "write scenario .xlsx (not in end to end)", "s"),
+    ("read", "read: read_tables", "s"),
+    ("validate", "validate: build_scenario", "s"),
+    ("build", "build: model.build", "s"),
+    ("before_phase1", "  solve: other before phase 1", "s"),
+    ("phase1", "phase 1 (solve.run)", "s"),
+    ("phase1.configure", "  configure solver", "s"),
+    ("phase1.transfer", "  transfer PuLP -> HiGHS (buildSolverModel)", "s"),
+    ("phase1.highs_run", "  HiGHS run()", "s"),
+    ("phase1.read_back", "  read back values, duals (findSolutionValues)", "s"),
+    ("phase1.other", "  other (solver lookup, status, ...)", "s"),
+    ("between", "between phases (duals, least_money)", "s"),
+    ("phase2", "phase 2 (solve.warm_least_money or run)", "s"),
+    ("phase2.configure", "  configure solver", "s"),
+    ("phase2.transfer", "  transfer PuLP -> HiGHS (buildSolverModel)", "s"),
+    ("phase2.highs_run", "  HiGHS run()", "s"),
+    ("phase2.read_back", "  read back values, duals (findSolutionValues)", "s"),
+    ("phase2.other", "  other (rows, costs in Python, ...)", "s"),
+    ("after", "after phase 2 (plan, readiness, tables)", "s"),
+    ("solve", "solve.solve whole", "s"),
+    ("report", "write_report .xlsx", "s"),
+    ("whole", "END TO END (read -> report)", "s"),
+    ("export", "export phase-1 MPS (build + write)", "s"),
+    ("floor_read", "floor: highspy readModel (apart)", "s"),
+    ("floor", "FLOOR: highspy run() alone", "s"),
+    ("ratio_whole_floor", "ratio end to end / floor", "x"),
+    ("ratio_solve_floor", "ratio solve.solve / floor", "x"),
+    ("ratio_phase1_floor", "ratio phase 1 / floor", "x"),
+    ("iterations_ours", "iterations phase 1 (ours)", "t"),
+    ("iterations_floor", "iterations floor", "t"),
+    ("iterations_phase2", "iterations phase 2 (ours)", "t"),
+    ("objective_gap", "|phase-1 score - floor objective|", "t"),
+    ("e2e_cold", "end to end in a fresh process (no start-up)", "s"),
+    ("rss_imports", "peak RSS after imports (MiB)", "m"),
+    ("rss_e2e", "PEAK RSS end to end (MiB)", "m"),
+    ("rss_floor_imports", "peak RSS highspy import (MiB)", "m"),
+    ("rss_floor", "PEAK RSS floor (MiB)", "m"),
+    ("ratio_rss", "ratio peak RSS end to end / floor", "x"),
+)
+
+
+def cell(value: Any, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if kind == "s":
+        return f"{value:.3f}"
+    if kind == "x":
+        return f"{value:.2f}x"
+    if kind == "m":
+        return f"{value:.0f}"
+    return str(value)
+
+
+def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join("-" * w for w in widths)
+
+    def aligned(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        return "  ".join([first, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
+
+    print(f"\n{title}")
+    print(line)
+    print(aligned(header))
+    print(line)
+    for r in rows:
+        print(aligned(r))
+    print(line)
+
+
+def print_presets(results: list[dict[str, Any]]) -> None:
+    for r in results:
+        r["size"] = " x ".join(map(str, r["size"]))
+        if "rows" in r:
+            r["lp"] = f"{r['rows']} x {r['cols']}, {r['nnz']}"
+        r["objective_gap"] = f"{abs(r['score'] - r['floor_objective']):.2e}"
+    rows = [[label, *(cell(r.get(key), kind) for r in results)] for key, label, kind in ROWS]
+    print_table("Per preset (seconds; medians)", ["step", *(r["preset"] for r in results)], rows)
+    options = {json.dumps(r.get("options", {}), sort_keys=True) for r in results}
+    print(
+        "HiGHS options of phase 1, used for the floor too (changed from HiGHS defaults):",
+        ", ".join(options),
+    )
+
+
+def print_startup(s: dict[str, float]) -> None:
+    rows = [[k, cell(v, "x" if k.startswith("ratio") else "s")] for k, v in s.items()]
+    print_table("Start-up (subprocess wall time, median of 5)", ["command", "seconds"], rows)
+
+
+def print_sweep(s: dict[str, Any]) -> None:
+    rows = [
+        ["(a) rebuild each level: build + phase 1", cell(s["rebuild_phase1"], "s")],
+        ["(a') rebuild each level: full solve.solve (2 phases)", cell(s["rebuild_full"], "s")],
+        ["(b) warm in pulp's Highs: changeRowBounds + run()", cell(s["warm"], "s")],
+        ["(b') (b) + PuLP findSolutionValues per level", cell(s["warm_read_back"], "s")],
+        ["(c) highspy alone on the MPS: changeRowBounds + run()", cell(s["highspy"], "s")],
+        ["    setup of (b): build + first solve (apart)", cell(s["warm_setup"], "s")],
+        ["    setup of (c): read MPS + first solve (apart)", cell(s["highspy_setup"], "s")],
+        ["ratio (b) / (c)   [target <= 1.3]", cell(s["ratio_warm_highspy"], "x")],
+        ["ratio (a) / (b)   [target >= 6]", cell(s["ratio_rebuild_warm"], "x")],
+        ["ratio (a') / (b)", cell(s["ratio_rebuild_full_warm"], "x")],
+        ["max |objective difference| (a), (b), (c)", f"{s['max_objective_gap']:.1e}"],
+    ]
+    title = f"Budget sweep: {s['preset']} preset, {s['levels']} levels, period budgets x 0.5 .. 1.5"
+    print_table(title, ["sweep", "seconds"], rows)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def warm_up(workdir: Path) -> None:
+    """One tiny end to end so lazy imports and first calls are not charged to the first preset."""
+    from optimizer.generate import generate
+    from optimizer.report import write_report
+    from optimizer.solve import solve
+
+    with quiet_stdout():
+        write_report(solve(generate(3, 4, 2, 2), SOLVER), workdir / "warm-up.xlsx")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--presets", default="small,medium,large", help="comma list (default: all three)")
+    parser.add_argument("--quick", action="store_true", help="small and medium only")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per timing; medians are shown")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sweep-levels", type=int, default=20)
+    parser.add_argument("--sweep-preset", default="medium")
+    parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--no-memory", action="store_true", help="skip the subprocess memory runs")
+    parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument("--json", metavar="PATH", help="also write every number to this JSON file")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child_main(args.child[0], args.child[1:])
+        return 0
+
+    from optimizer.generate import PRESETS
+
+    presets = ["small", "medium"] if args.quick else [p.strip() for p in args.presets.split(",") if p.strip()]
+    unknown = [p for p in presets if p not in PRESETS]
+    if unknown:
+        parser.error(f"unknown preset(s) {', '.join(unknown)}: choose from {', '.join(PRESETS)}")
+    from importlib.metadata import version
+
+    print(f"python {sys.version.split()[0]}, PuLP {version('pulp')}, highspy {version('highspy')}")
+    print(f"solver: pulp.HiGHS in process (optimizer.solve, solver='{SOLVER}'); {os.cpu_count()} CPUs")
+    results: dict[str, Any] = {"presets": [], "startup": None, "sweep": None}
+    with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
+        workdir = Path(tmp)
+        warm_up(workdir)
+        for name in presets:
+            print(f"... {name}", file=sys.stderr, flush=True)
+            with quiet_stdout():
+                results["presets"].append(
+                    bench_preset(name, args.seed, max(1, args.repeat), workdir, not args.no_memory)
+                )
+        if not args.no_startup:
+            print("... start-up", file=sys.stderr, flush=True)
+            results["startup"] = bench_startup()
+        if not args.no_sweep and args.sweep_levels > 0:
+            print(f"... sweep on {args.sweep_preset}", file=sys.stderr, flush=True)
+            with quiet_stdout():
+                results["sweep"] = bench_sweep(args.sweep_preset, args.seed, args.sweep_levels, workdir)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+    print_presets(results["presets"])
+    if results["startup"]:
+        print_startup(results["startup"])
+    if results["sweep"]:
+        print_sweep(results["sweep"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
