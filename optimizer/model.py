@@ -114,26 +114,48 @@ def define_units(
     return units
 
 
+@dataclass(frozen=True)
+class UnitColumns:
+    """The unit variables as parallel arrays, so rows are built with numpy masks, not Python loops."""
+
+    option: np.ndarray
+    partner: np.ndarray
+    period: np.ndarray
+    variables: np.ndarray  # of LpVariable
+    cost: np.ndarray  # c_o * kappa_p of one unit
+
+    def pairs(self, mask: np.ndarray, coefficients: np.ndarray) -> Pairs:
+        return list(zip(self.variables[mask], coefficients[mask].tolist(), strict=True))
+
+
+def unit_columns(scenario: Scenario, units: dict[tuple[int, int, int], LpVariable]) -> UnitColumns:
+    keys = np.array(list(units), dtype=int).reshape(-1, 3)
+    unit_cost = np.array([o.unit_cost for o in scenario.options])
+    factor = np.array([p.cost_factor for p in scenario.partners])
+    variables = np.empty(len(units), dtype=object)
+    variables[:] = list(units.values())
+    option, partner, period = keys.T
+    return UnitColumns(option, partner, period, variables, unit_cost[option] * factor[partner])
+
+
 def define_readiness(
-    prob: LpProblem, scenario: Scenario, units: dict[tuple[int, int, int], LpVariable]
+    prob: LpProblem, scenario: Scenario, units: UnitColumns
 ) -> dict[tuple[int, int, int], LpVariable]:
     """r[p, d, t] in the needed periods, as a stock: r_t = r_previous + gains landing in between."""
     gains = readiness.gain_matrix(scenario)
     base = readiness.baseline_matrix(scenario)
-    lags = [option.lag for option in scenario.options]
-    by_partner: dict[int, list[tuple[int, int, LpVariable]]] = defaultdict(list)
-    for (o, p, t), var in units.items():
-        by_partner[p].append((o, t + lags[o], var))  # counts from period t + lag
+    lags = np.array([option.lag for option in scenario.options], dtype=int)
+    counts_from = units.period + lags[units.option] if len(units.option) else units.period
     stock: dict[tuple[int, int, int], LpVariable] = {}
     for (p, d), periods in needed_periods(scenario).items():
-        eta = scenario.partners[p].effectiveness
-        landing = [(t_count, var, eta * gains[o, d]) for o, t_count, var in by_partner[p] if gains[o, d] > 0]
+        gain = scenario.partners[p].effectiveness * gains[units.option, d] * (units.partner == p)
+        landing = gain > 0
         previous: LpVariable | None = None
         start = 0
         for t in periods:
             r = prob.add_variable(f"r_p{p}_d{d}_t{t}", lowBound=float(base[p, d]))
             pairs: Pairs = [(r, 1.0)]
-            pairs += [(var, -g) for t_count, var, g in landing if start < t_count <= t]
+            pairs += units.pairs(landing & (counts_from > start) & (counts_from <= t), -gain)
             if previous is None:
                 prob.addConstraint(expr(pairs) == float(base[p, d]), f"stock_p{p}_d{d}_t{t}")
             else:
@@ -188,39 +210,27 @@ def score_expression(
     return expr(pairs)
 
 
-def spend_pairs(
-    scenario: Scenario, units: dict[tuple[int, int, int], LpVariable]
-) -> dict[tuple[int, int, int], float]:
-    """Cost of one unit of each variable: c_o * kappa_p."""
-    return {key: scenario.options[key[0]].unit_cost * scenario.partners[key[1]].cost_factor for key in units}
-
-
-def define_budgets(
-    prob: LpProblem, scenario: Scenario, units: dict[tuple[int, int, int], LpVariable]
-) -> list[BudgetRow]:
+def define_budgets(prob: LpProblem, scenario: Scenario, units: UnitColumns) -> list[BudgetRow]:
     """Period budgets, type budgets and partner caps: every limit on money."""
-    cost = spend_pairs(scenario, units)
-    by_period: dict[int, Pairs] = defaultdict(list)
-    by_type: dict[tuple[str, int], Pairs] = defaultdict(list)
-    by_partner: dict[tuple[int, int], Pairs] = defaultdict(list)
-    for key, var in units.items():
-        o, p, t = key
-        by_period[t].append((var, cost[key]))
-        by_type[scenario.options[o].type, t].append((var, cost[key]))
-        by_partner[p, t].append((var, cost[key]))
+    option_type = np.array([o.type for o in scenario.options], dtype=object)[units.option]
     rows: list[BudgetRow] = []
     for budget in scenario.budgets:
         t = budget.period
-        row = prob.addConstraint(expr(by_period[t]) <= budget.total, f"budget_t{t}")
+        in_period = units.period == t
+        row = prob.addConstraint(expr(units.pairs(in_period, units.cost)) <= budget.total, f"budget_t{t}")
         rows.append(BudgetRow("period", t, "", budget.total, row))
         for k, (kind, limit) in enumerate(budget.by_type.items()):
-            row = prob.addConstraint(expr(by_type[kind, t]) <= limit, f"type_k{k}_t{t}")
+            mask = in_period & (option_type == kind)
+            row = prob.addConstraint(expr(units.pairs(mask, units.cost)) <= limit, f"type_k{k}_t{t}")
             rows.append(BudgetRow("type", t, kind, limit, row))
     for p, partner in enumerate(scenario.partners):
         if partner.max_spend is None:
             continue
         for t in scenario.periods:
-            row = prob.addConstraint(expr(by_partner[p, t]) <= partner.max_spend, f"partner_p{p}_t{t}")
+            mask = (units.partner == p) & (units.period == t)
+            row = prob.addConstraint(
+                expr(units.pairs(mask, units.cost)) <= partner.max_spend, f"partner_p{p}_t{t}"
+            )
             rows.append(BudgetRow("partner", t, partner.id, partner.max_spend, row))
     return rows
 
@@ -252,13 +262,13 @@ def build(scenario: Scenario, elastic: bool = False, committed: np.ndarray | Non
     """
     prob = LpProblem("shortfall" if elastic else "readiness", pulp.LpMinimize if elastic else pulp.LpMaximize)
     units = define_units(prob, scenario, committed)
-    stock = define_readiness(prob, scenario, units)
+    columns = unit_columns(scenario, units)
+    stock = define_readiness(prob, scenario, columns)
     counted = define_counted(prob, scenario, stock)
     weakest = define_weakest(prob, scenario, counted)
     score = score_expression(scenario, counted, weakest)
-    cost = spend_pairs(scenario, units)
-    spend = expr([(var, cost[key]) for key, var in units.items()])
-    budget_rows = define_budgets(prob, scenario, units)
+    spend = expr(columns.pairs(np.ones(len(units), dtype=bool), columns.cost))
+    budget_rows = define_budgets(prob, scenario, columns)
     target_rows, shortfalls = define_targets(prob, scenario, stock, elastic)
     prob.setObjective(expr([(s, 1.0) for s in shortfalls]) if elastic else score)
     return Model(prob, units, score, spend, budget_rows, target_rows, shortfalls)
