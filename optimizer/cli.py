@@ -23,6 +23,7 @@ EXIT_INPUT = 2  # bad input or arguments: nothing was written
 EXIT_INFEASIBLE = 3  # the targets cannot all be met within the budgets
 EXIT_TIME_LIMIT = 4  # stopped at the time limit: plan not proven optimal, or none found
 EXIT_SOLVER = 5  # the solver is missing or failed
+EXIT_PLAN_BREAKS_RULES = 6  # evaluate: the plan breaks a rule of the scenario (it is still evaluated)
 
 STATUS_EXIT = {
     "optimal": EXIT_OK,
@@ -92,7 +93,7 @@ def main() -> None:
     Exit statuses:
       0 optimal plan           3 infeasible targets    5 solver missing or failed
       2 bad input (nothing     4 time limit reached    1 internal error (a bug)
-        was written)
+        was written)           6 evaluate: the plan breaks a rule
     """
 
 
@@ -132,30 +133,66 @@ def validate(input: Path) -> None:
     )
 
 
-@main.command(context_settings=CONTEXT)
-@click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Report to write: .xlsx workbook, .json, or a folder for CSV files "
-    "[default: reports/<input>-plan.xlsx].",
+def write_html_report(solution: Any, path: Path, inputs: list[Path]) -> Path:
+    """The HTML report; matplotlib is imported only here, when one is asked for."""
+    from .html_report import write_html
+
+    return write_html(solution, path, inputs=inputs)
+
+
+def output_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        help=f"Report to write: .xlsx workbook, .json, or a folder for CSV files [default: {default}].",
+    )
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON on standard output."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on standard output.")
-@click.option(
+solver_option = click.option(
     "--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True, help="LP solver."
 )
-@click.option(
+time_limit_option = click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",
     help="Stop the solver after this long and report the best plan found.",
 )
+
+
+html_option = click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a self-contained HTML report (with charts) to this .html file.",
+)
+
+
+def announce(text: str, as_json: bool) -> None:
+    """Human text: standard output, or standard error when standard output carries JSON."""
+    click.echo(text, err=as_json)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
+@output_option("reports/<input>-plan.xlsx")
+@json_option
+@solver_option
+@time_limit_option
 @click.option(
     "--export-model",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the phase-1 LP to this .mps or .lp file.",
 )
+@click.option(
+    "--keep",
+    type=click.Path(exists=True, path_type=Path),
+    help="A plan already committed (the allocation layout solve writes): its units are kept as minimums.",
+)
+@html_option
 @user_errors
 def solve(
     input: Path | None,
@@ -164,6 +201,8 @@ def solve(
     solver: str,
     time_limit: float | None,
     export_model: Path | None,
+    keep: Path | None,
+    html_path: Path | None,
 ) -> None:
     """Find the plan with the best interoperability score, then the least spend.
 
@@ -174,8 +213,11 @@ def solve(
       interop solve
       interop solve inputs/example.xlsx -o reports/plan.xlsx
       interop solve inputs/example --json --solver cbc | jq .score
+      interop solve inputs/example.xlsx --keep committed.csv
+      interop solve --html reports/plan.html -o reports/plan.xlsx
     """
     from .errors import OutputError
+    from .plan import load_plan
     from .report import summary, to_json, write_report
     from .solve import solve as solve_scenario
     from .validate import load_scenario
@@ -184,13 +226,186 @@ def solve(
     if export_model is not None and export_model.suffix.lower() not in (".mps", ".lp"):
         raise OutputError(f"cannot export the model to '{export_model}': the name must end in .mps or .lp")
     scenario = load_scenario(source)
-    solution = solve_scenario(scenario, solver=solver, time_limit=time_limit, export_model=export_model)
+    committed = None if keep is None else load_plan(keep, scenario)
+    solution = solve_scenario(
+        scenario, solver=solver, time_limit=time_limit, export_model=export_model, keep=committed
+    )
     target = output or Path("reports") / f"{Path(source).stem}-plan.xlsx"
-    written = write_report(solution, target, inputs=[source])
-    click.echo(summary(solution), err=as_json)
-    click.echo(f"Report written to {written}", err=as_json)
+    inputs = [p for p in (source, keep) if p]
+    written = [write_report(solution, target, inputs=[*inputs, *[p for p in (export_model,) if p]])]
+    if html_path is not None:
+        written.append(write_html_report(solution, html_path, inputs))
+    announce(summary(solution), as_json)
+    announce(f"Report written to {', '.join(map(str, written))}", as_json)
     if export_model is not None:
-        click.echo(f"Phase-1 model written to {export_model}", err=as_json)
+        announce(f"Phase-1 model written to {export_model}", as_json)
     if as_json:
         click.echo(json.dumps(to_json(solution), indent=2))
     sys.exit(STATUS_EXIT[solution.status])
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--plan",
+    "plan_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The plan: a CSV file, a folder with allocation.csv, or a workbook with an 'allocation' sheet.",
+)
+@click.option(
+    "--compare", is_flag=True, help="Also solve the optimum, and the optimum at the plan's own spend."
+)
+@output_option("reports/<plan>-evaluation.xlsx")
+@json_option
+@solver_option
+@time_limit_option
+@html_option
+@user_errors
+def evaluate(
+    input: Path,
+    plan_path: Path,
+    compare: bool,
+    output: Path | None,
+    as_json: bool,
+    solver: str,
+    time_limit: float | None,
+    html_path: Path | None,
+) -> None:
+    """Score a plan of your own and list every rule it breaks.
+
+    The plan has the layout of the allocation sheet that solve writes (option,
+    partner, period, units), so a solved plan can be edited and fed back. A plan
+    that breaks a rule is still evaluated; the exit status is then 6.
+
+    \b
+    Examples:
+      interop evaluate inputs/example.xlsx --plan reports/example-plan.xlsx
+      interop evaluate inputs/example.xlsx --plan draft.csv --compare
+    """
+    from .compare import compare as compare_plans
+    from .evaluate import evaluate as evaluate_plan
+    from .plan import load_plan
+    from .report import comparison_json, comparison_summary, summary, to_json, write_report
+    from .validate import load_scenario
+
+    scenario = load_scenario(input)
+    evaluation = evaluate_plan(scenario, load_plan(plan_path, scenario))
+    comparison = compare_plans(evaluation, solver=solver, time_limit=time_limit) if compare else None
+    target = output or Path("reports") / f"{plan_path.stem}-evaluation.xlsx"
+    written = [write_report(evaluation, target, inputs=[input, plan_path], comparison=comparison)]
+    if html_path is not None:
+        written.append(write_html_report(evaluation, html_path, [input, plan_path]))
+    announce(summary(evaluation), as_json)
+    if comparison is not None:
+        announce(comparison_summary(comparison), as_json)
+    announce(f"Report written to {', '.join(map(str, written))}", as_json)
+    if as_json:
+        data = to_json(evaluation)
+        if comparison is not None:
+            data["comparison"] = comparison_json(comparison)
+        click.echo(json.dumps(data, indent=2))
+    sys.exit(EXIT_OK if evaluation.feasible else EXIT_PLAN_BREAKS_RULES)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--preset",
+    type=click.Choice(["small", "medium", "large"]),
+    help="Named size (partners x options x domains x periods): small 8x20x6x5, medium 30x100x8x5, "
+    "large 60x400x10x10.",
+)
+@click.option("--partners", type=click.IntRange(min=1), help="Number of partners.")
+@click.option("--options", type=click.IntRange(min=1), help="Number of investment options.")
+@click.option("--domains", type=click.IntRange(min=1), help="Number of capability domains.")
+@click.option("--periods", type=click.IntRange(min=1), help="Number of periods.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same scenario.")
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@user_errors
+def generate(
+    path: Path,
+    preset: str | None,
+    partners: int | None,
+    options: int | None,
+    domains: int | None,
+    periods: int | None,
+    seed: int,
+    force: bool,
+) -> None:
+    """Write a synthetic, valid scenario of any size, for studies and benchmarks.
+
+    PATH ending in .xlsx gives a workbook, anything else a folder of CSV files.
+    Sizes default to the preset's (small without one); each option overrides it.
+
+    \b
+    Examples:
+      interop generate inputs/large.xlsx --preset large --seed 7
+      interop generate inputs/tiny --partners 3 --options 5 --domains 2 --periods 3
+    """
+    from .errors import OutputError
+    from .generate import PRESETS
+    from .generate import generate as generate_scenario
+    from .template import write_scenario
+
+    if path.exists() and not force:
+        raise OutputError(f"'{path}' exists already; choose a new name or pass --force")
+    sizes = PRESETS[preset or "small"]
+    chosen = [
+        given or default for given, default in zip((partners, options, domains, periods), sizes, strict=True)
+    ]
+    write_scenario(generate_scenario(*chosen, seed=seed), path)
+    click.echo(
+        f"Wrote {path}: {chosen[0]} partners, {chosen[1]} options, {chosen[2]} domains, {chosen[3]} periods."
+    )
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--scenario",
+    type=click.Path(exists=True, path_type=Path),
+    help="The scenario the result was solved for [default: the one the result names].",
+)
+@output_option("reports/<result>.xlsx")
+@html_option
+@user_errors
+def report(result: Path, scenario: Path | None, output: Path | None, html_path: Path | None) -> None:
+    """Render the report workbook and HTML page again from a saved JSON result, without solving.
+
+    Labels (names, currency) come from the scenario as it is now, so a planner
+    can change only labels and regenerate the reports.
+
+    \b
+    Examples:
+      interop solve inputs/example.xlsx -o reports/plan.json
+      interop report reports/plan.json --html reports/plan.html -o reports/plan.xlsx
+    """
+    from .errors import InputError, Problem
+    from .report import solution_from_json, write_report
+    from .validate import load_scenario
+
+    try:
+        data = json.loads(result.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(
+            [Problem(str(result), f"expected a JSON result written by interop ({error})")]
+        ) from None
+    source = scenario or (Path(data["source"]) if isinstance(data, dict) and data.get("source") else None)
+    if source is None or not source.exists():
+        raise InputError(
+            [Problem(str(result), "expected --scenario: the scenario the result names is not found")]
+        )
+    solution = solution_from_json(data, load_scenario(source), source=str(result))
+    inputs = [result, source]
+    fingerprints = data.get("inputs") or None
+    written = [
+        write_report(
+            solution, output or Path("reports") / f"{result.stem}.xlsx", inputs, fingerprints=fingerprints
+        )
+    ]
+    if html_path is not None:
+        from .html_report import write_html
+
+        written.append(write_html(solution, html_path, inputs=inputs, fingerprints=fingerprints))
+    click.echo(f"Report written to {', '.join(map(str, written))}")

@@ -81,8 +81,14 @@ def test_every_kind_of_violation_is_reported_with_its_amount() -> None:
         for kind in ("period budget", "type budget", "partner cap", "max units", "eligibility", "target")
     }
     assert amounts == pytest.approx(
-        {"period budget": 3.0, "type budget": 2.0, "partner cap": 2.0, "max units": 1.0, "eligibility": 1.0,
-         "target": 15.0}
+        {
+            "period budget": 3.0,
+            "type budget": 2.0,
+            "partner cap": 2.0,
+            "max units": 1.0,
+            "eligibility": 1.0,
+            "target": 15.0,
+        }
     )
     assert violations_of(result, "type budget")["type"].iloc[0] == "training"
     assert violations_of(result, "partner cap")["partner"].iloc[0] == "A"
@@ -202,7 +208,9 @@ def test_solve_keep_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     committed.write_text("option,partner,period,units\nFMN,ALD,1,1\n")
     result = runner.invoke(main, ["solve", str(EXAMPLE), "--keep", str(committed), "--json", "-o", "k.json"])
     assert result.exit_code == 0, result.stderr
-    rows = [r for r in json.loads(result.stdout)["allocation"] if (r["option"], r["partner"]) == ("FMN", "ALD")]
+    rows = [
+        r for r in json.loads(result.stdout)["allocation"] if (r["option"], r["partner"]) == ("FMN", "ALD")
+    ]
     assert rows and rows[0]["units"] >= 1 - 1e-9
     committed.write_text("option,partner,period,units\nFMN,ALD,1,10\n")
     result = runner.invoke(main, ["solve", str(EXAMPLE), "--keep", str(committed), "--json", "-o", "k.json"])

@@ -266,7 +266,10 @@ def test_workbook_sheets_headers_and_values(tmp_path: Path) -> None:
     assert path == tmp_path / "reports" / "plan.xlsx"
     assert _listing(tmp_path / "reports") == ["plan.xlsx"]  # no temporary file left
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["summary", "allocation", "readiness", "budget_use"]
+    assert wb.sheetnames == [
+        "summary", "allocation", "readiness", "budget_use",
+        "spend_by_period", "readiness_by_domain", "README",
+    ]  # fmt: skip
 
     summary = dict(_rows(wb["summary"])[1:])
     assert _rows(wb["summary"])[0] == ("key", "value")
@@ -316,7 +319,7 @@ def test_workbook_layout_header_filter_formats(tmp_path: Path) -> None:
     assert allocation["A1"].font.b is True
     assert allocation.freeze_panes == "A2"
     assert allocation.auto_filter.ref == "A1:E5"
-    assert allocation["E2"].number_format == "#,##0.00"  # cost
+    assert allocation["E2"].number_format == '#,##0.00 "USD M"'  # cost, with the currency label
     assert allocation.column_dimensions["A"].width > 8
     readiness_sheet = wb["readiness"]
     assert readiness_sheet["E2"].number_format == "0.0"  # score
@@ -325,10 +328,81 @@ def test_workbook_layout_header_filter_formats(tmp_path: Path) -> None:
     assert wb["summary"].freeze_panes == "A2"
 
 
+def test_workbook_charts_formats_and_readme(tmp_path: Path) -> None:
+    path = report.write_report(optimal_solution(), tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    money = '#,##0.00 "USD M"'
+    # native charts: stacked spend by type with the budget as a line, readiness before/after by domain
+    spend = wb["spend_by_period"]
+    assert _rows(spend) == [
+        ("period", "training", "standardization", "spend", "budget", "unused"),
+        (1, 7, 5, 12, 20, 8),
+        (2, 6, 0, 6, 15, 9),
+    ]
+    (chart,) = spend._charts
+    bar, line = chart._charts
+    assert type(bar).__name__ == "BarChart" and bar.grouping == "stacked" and len(bar.series) == 2
+    assert type(line).__name__ == "LineChart" and len(line.series) == 1
+    assert "USD M" in chart.y_axis.numFmt.formatCode
+    assert spend["B2"].number_format == money and spend["E3"].number_format == money
+    domains = wb["readiness_by_domain"]
+    rows = _rows(domains)
+    assert rows[0] == (
+        "domain", "name", "weight", "average_before", "average_after",
+        "weakest_before", "weakest_partner_before", "weakest_after", "weakest_partner_after",
+    )  # fmt: skip
+    # C2: baseline 20, 10, 55 -> average 28.33, weakest 10 (=1+1); period 2: 32, 15, 70 -> 39, 15
+    assert rows[1][0] == "C2" and rows[1][3] == pytest.approx(85 / 3) and rows[1][4] == pytest.approx(39.0)
+    assert rows[1][5:] == (10, "=1+1", 15, "=1+1")
+    assert domains["G2"].data_type == "s"  # formula-like partner id stays text
+    (chart,) = domains._charts
+    assert type(chart).__name__ == "BarChart" and chart.grouping == "clustered" and len(chart.series) == 2
+    # frozen headers everywhere, currency in money formats
+    assert all(wb[name].freeze_panes == "A2" for name in wb.sheetnames)
+    assert wb["budget_use"]["D2"].number_format == money  # limit
+    summary = {r[0].value: r[1] for r in wb["summary"].iter_rows(min_row=2)}
+    assert summary["spend"].number_format == money and summary["budget"].number_format == money
+    # the level column is coloured by conditional formatting, one colour per level
+    readiness_sheet = wb["readiness"]
+    (rule_range,) = [r for r in readiness_sheet.conditional_formatting]
+    assert str(rule_range.sqref) == "F2:G13"
+    rules = rule_range.rules
+    assert [r.formula for r in rules] == [["$F2=0"], ["$F2=1"], ["$F2=2"], ["$F2=3"]]
+    fills = {r.dxf.fill.bgColor.rgb[-6:] for r in rules}
+    assert fills == {c.lstrip("#").upper() for c in report.LEVEL_COLOURS} and len(fills) == 4
+    # README explains every sheet and every column
+    readme = _rows(wb["README"])
+    assert readme[0] == ("sheet", "column", "meaning")
+    explained = {(r[0], r[1]) for r in readme[1:] if r[2]}
+    for name in wb.sheetnames:
+        assert (name, None) in explained, name
+        headers = [c.value for c in wb[name][1]]
+        if name == "spend_by_period":  # one column per option type, explained once
+            headers = [h for h in headers if h not in SCENARIO.option_types]
+            assert (name, "(one column per option type)") in explained
+        for header in headers:
+            assert (name, header) in explained, (name, header)
+    assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+
+
+def test_workbook_currency_label_with_quotes_stays_a_label(tmp_path: Path) -> None:
+    odd = dataclasses.replace(SCENARIO, settings=Settings(currency='EUR "k"\t'))
+    solution = dataclasses.replace(optimal_solution(), scenario=odd)
+    path = report.write_report(solution, tmp_path / "plan.xlsx")
+    fmt = openpyxl.load_workbook(path)["allocation"]["E2"].number_format
+    assert fmt == '#,##0.00 "EUR "\\""k"\\"""'
+    assert report.excel_money_format("") == "#,##0.00"
+    assert report.excel_money_format("USD M", "#,##0") == '#,##0 "USD M"'
+
+
 def test_workbook_of_infeasible_has_shortfalls_sheet(tmp_path: Path) -> None:
     path = report.write_report(infeasible_solution(), tmp_path / "plan.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["summary", "allocation", "readiness", "budget_use", "shortfalls"]
+    # no plan: no spend sheet, but the baseline readiness by domain and the README
+    assert wb.sheetnames == [
+        "summary", "allocation", "readiness", "budget_use", "shortfalls",
+        "readiness_by_domain", "README",
+    ]  # fmt: skip
     rows = _rows(wb["shortfalls"])
     assert rows[0] == ("partner", "domain", "period", "min_score", "reached", "shortfall", "row")
     assert rows[1] == ("ALD", "C2", 2, 30, 24.5, 5.5, 3)
@@ -496,7 +570,9 @@ def test_failed_json_leaves_previous_report_intact(tmp_path: Path, monkeypatch) 
     path = report.write_report(optimal_solution(), tmp_path / "plan.json")
     before = path.read_bytes()
     # json.dump writes part of this before it meets the object it cannot encode
-    monkeypatch.setattr(report, "to_json", lambda solution: {"status": "optimal", "bad": object()})
+    monkeypatch.setattr(
+        report, "to_json", lambda solution, inputs=(), **_: {"status": "optimal", "bad": object()}
+    )
     with pytest.raises(TypeError):
         report.write_report(optimal_solution(), path)
     assert path.read_bytes() == before
@@ -604,3 +680,52 @@ def test_summary_escapes_control_characters_in_user_text() -> None:
     text = report.summary(dataclasses.replace(infeasible_solution(), shortfalls=shortfalls))
     assert "\x1b" not in text
     assert "\\x1b[31mRED in C2 by period 2" in text
+
+
+# --------------------------------------------------------------------------- back from JSON
+
+
+@pytest.mark.parametrize("make", [optimal_solution, infeasible_solution])
+def test_solution_from_json_round_trips(tmp_path: Path, make) -> None:
+    solution = make()
+    path = report.write_report(solution, tmp_path / "result.json")
+    data = json.loads(path.read_text())
+    back = report.solution_from_json(data, solution.scenario, source=str(path))
+    assert back.status == solution.status and back.score == solution.score
+    assert back.spend_by_period == solution.spend_by_period
+    again = report.to_json(back)
+    assert {k: v for k, v in again.items() if k != "seconds"} == {
+        k: v for k, v in data.items() if k != "seconds"
+    }
+    # the workbook from the saved result is the workbook of the run
+    report.write_report(back, tmp_path / "again.xlsx")
+    report.write_report(solution, tmp_path / "first.xlsx")
+    first, second = (
+        openpyxl.load_workbook(tmp_path / "first.xlsx"),
+        openpyxl.load_workbook(tmp_path / "again.xlsx"),
+    )
+    assert first.sheetnames == second.sheetnames
+    assert all(_rows(first[n]) == _rows(second[n]) for n in first.sheetnames if n != "summary")
+
+
+def test_solution_from_json_names_every_problem() -> None:
+    from optimizer.errors import InputError
+
+    data = report.to_json(optimal_solution())
+    data["status"] = "great"
+    data["allocation"][0]["partner"] = "ZZZ"
+    data["allocation"][1]["period"] = 7
+    data["readiness"][0]["domain"] = "SEA"
+    with pytest.raises(InputError) as caught:
+        report.solution_from_json(data, SCENARIO, source="old.json")
+    text = [str(p) for p in caught.value.problems]
+    assert len(text) == 4
+    assert all(t.startswith("old.json") for t in text)
+    assert any("status" in t and "'great'" in t for t in text)
+    assert any("partner 'ZZZ'" in t for t in text)
+    assert any("1..2" in t and "7" in t for t in text)
+    assert any("domain 'SEA'" in t for t in text)
+    with pytest.raises(InputError, match="missing key 'allocation'"):
+        report.solution_from_json({"status": "optimal", "baseline_score": 1.0}, SCENARIO)
+    with pytest.raises(InputError, match="JSON object"):
+        report.solution_from_json([1, 2], SCENARIO)
