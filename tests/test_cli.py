@@ -263,3 +263,33 @@ def test_time_limit_without_a_plan_exits_4(runner: CliRunner) -> None:
     assert data["status"] == "time_limit"
     assert data["score"] is None
     assert "time limit" in data["message"]
+
+
+def test_generate_is_deterministic_and_valid(runner: CliRunner, tmp_path: Path) -> None:
+    for name in ("a.xlsx", "b.xlsx"):
+        result = runner.invoke(main, ["generate", name, "--partners", "4", "--options", "6", "--seed", "3"])
+        assert result.exit_code == 0, result.output
+    assert load_scenario(tmp_path / "a.xlsx") == load_scenario(tmp_path / "b.xlsx")
+    assert runner.invoke(main, ["validate", "a.xlsx"]).exit_code == 0
+    result = runner.invoke(main, ["generate", "a.xlsx"])
+    assert result.exit_code == 2
+    assert "exists already" in result.stderr
+
+
+def test_solve_html_and_report_rerender_from_json(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["solve", str(EXAMPLE_CSV), "-o", "plan.json", "--html", "plan.html"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "plan.html").read_text()
+    assert "<img" in page and "http://" not in page
+    result = runner.invoke(main, ["report", "plan.json", "-o", "again.xlsx", "--html", "again.html"])
+    assert result.exit_code == 0, result.output
+    assert {"summary", "allocation"} <= set(openpyxl.load_workbook(tmp_path / "again.xlsx").sheetnames)
+    assert (tmp_path / "again.html").read_text().count("<img") == page.count("<img")
+
+
+def test_report_of_a_file_that_is_not_a_result(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "junk.json").write_text("{not json")
+    result = runner.invoke(main, ["report", "junk.json"])
+    assert result.exit_code == 2
+    assert "junk.json" in result.stderr
+    assert "Traceback" not in result.output
