@@ -63,8 +63,14 @@ def scored_pairs(scenario: Scenario) -> list[tuple[int, int]]:
     ]
 
 
-def needed_periods(scenario: Scenario) -> dict[tuple[int, int], list[int]]:
-    """Periods in which readiness of each (partner, domain) must be known."""
+def needed_periods(scenario: Scenario, reduced: bool = True) -> dict[tuple[int, int], list[int]]:
+    """Periods in which readiness of each (partner, domain) must be known (every one, unreduced)."""
+    if not reduced:
+        return {
+            (p, d): list(scenario.periods)
+            for p in range(len(scenario.partners))
+            for d in range(len(scenario.domains))
+        }
     par, dom, _ = readiness.index(scenario)
     counted = list(scenario.counted_periods())
     needed: dict[tuple[int, int], set[int]] = defaultdict(set)
@@ -76,22 +82,23 @@ def needed_periods(scenario: Scenario) -> dict[tuple[int, int], list[int]]:
 
 
 def define_units(
-    prob: LpProblem, scenario: Scenario, committed: np.ndarray | None = None
+    prob: LpProblem, scenario: Scenario, committed: np.ndarray | None = None, reduced: bool = True
 ) -> dict[tuple[int, int, int], LpVariable]:
     """x[o, p, t]: units of option o for partner p in period t, in [committed, max_units].
 
-    Units that can never pay off are left out unless committed: their money is spent anyway.
+    Units that can never pay off are left out unless committed (their money is spent anyway)
+    or the model is built `reduced=False`, as written in model.md.
     """
     par, _, _ = readiness.index(scenario)
     gains = readiness.gain_matrix(scenario)
     units: dict[tuple[int, int, int], LpVariable] = {}
     for o, option in enumerate(scenario.options):
-        last = scenario.horizon - option.lag  # later units never count
-        useful = gains[o].any() and option.max_units != 0
+        last = scenario.horizon - option.lag if reduced else scenario.horizon  # later units never count
+        useful = (gains[o].any() and option.max_units != 0) or not reduced
         keys = [
             (o, par[p], t)
             for p in scenario.eligible(option)
-            if scenario.partners[par[p]].effectiveness > 0
+            if scenario.partners[par[p]].effectiveness > 0 or not reduced
             for t in range(1, last + 1)
             if useful
         ]
@@ -139,7 +146,7 @@ def unit_columns(scenario: Scenario, units: dict[tuple[int, int, int], LpVariabl
 
 
 def define_readiness(
-    prob: LpProblem, scenario: Scenario, units: UnitColumns
+    prob: LpProblem, scenario: Scenario, units: UnitColumns, reduced: bool = True
 ) -> dict[tuple[int, int, int], LpVariable]:
     """r[p, d, t] in the needed periods, as a stock: r_t = r_previous + gains landing in between."""
     gains = readiness.gain_matrix(scenario)
@@ -147,7 +154,7 @@ def define_readiness(
     lags = np.array([option.lag for option in scenario.options], dtype=int)
     counts_from = units.period + lags[units.option] if len(units.option) else units.period
     stock: dict[tuple[int, int, int], LpVariable] = {}
-    for (p, d), periods in needed_periods(scenario).items():
+    for (p, d), periods in needed_periods(scenario, reduced).items():
         gain = scenario.partners[p].effectiveness * gains[units.option, d] * (units.partner == p)
         landing = gain > 0
         previous: LpVariable | None = None
@@ -255,15 +262,19 @@ def define_targets(
     return rows, shortfalls
 
 
-def build(scenario: Scenario, elastic: bool = False, committed: np.ndarray | None = None) -> Model:
+def build(
+    scenario: Scenario, elastic: bool = False, committed: np.ndarray | None = None, reduced: bool = True
+) -> Model:
     """Phase 1 (maximise the score), or with `elastic` the least-total-shortfall problem.
 
-    `committed[o, p, t]` holds units already committed: kept as minimums.
+    `committed[o, p, t]` holds units already committed: kept as minimums. `reduced=False`
+    builds model.md's LP literally, every variable in every period: the reference that
+    tests hold the reductions to.
     """
     prob = LpProblem("shortfall" if elastic else "readiness", pulp.LpMinimize if elastic else pulp.LpMaximize)
-    units = define_units(prob, scenario, committed)
+    units = define_units(prob, scenario, committed, reduced)
     columns = unit_columns(scenario, units)
-    stock = define_readiness(prob, scenario, columns)
+    stock = define_readiness(prob, scenario, columns, reduced)
     counted = define_counted(prob, scenario, stock)
     weakest = define_weakest(prob, scenario, counted)
     score = score_expression(scenario, counted, weakest)
