@@ -59,21 +59,6 @@ SKIPPED_OPTIONS = ("file", "log", "output_flag", "write_", "read_")  # output on
 # --- small helpers -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def quiet_stdout() -> Iterator[None]:
-    """HiGHS prints its banner on file descriptor 1 from C++: point it at /dev/null meanwhile."""
-    sys.stdout.flush()
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 def peak_mib() -> float:
     """Peak resident memory of this process image so far, in MiB.
 
@@ -92,6 +77,11 @@ def peak_mib() -> float:
 def project_module(name: str) -> Any:
     """optimizer.<name> as a module: `from optimizer import solve` may give the function of that name."""
     return importlib.import_module(f"optimizer.{name}")
+
+
+def quiet_stdout() -> contextlib.AbstractContextManager[None]:
+    """The project's own guard against HiGHS's banner on descriptor 1."""
+    return project_module("solve").quiet_stdout()
 
 
 def median(values: list[float]) -> float:

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from . import report, schema
+from . import atomic, report, schema
 from .errors import OutputError
 from .results import Solution
 
@@ -1089,7 +1089,7 @@ def write_html(
     if Path(path).suffix.lower() not in _HTML_SUFFIXES:
         raise OutputError(f"Cannot write the HTML report to '{shown}': use a name ending in .html.")
     target = Path(os.path.realpath(path))
-    report._check_not_input([target], inputs, shown)
+    atomic.check_not_input([target], inputs, shown)
     if target.is_dir():
         raise OutputError(f"Cannot write the HTML report to '{shown}': it is a folder.")
     page = render_html(solution, inputs, extra_sections=extra_sections, fingerprints=fingerprints)
@@ -1100,7 +1100,7 @@ def write_html(
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        report._write_file_atomically(target, write)
+        atomic.write_file_atomically(target, write)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OutputError(f"Could not write the HTML report to '{shown}': {reason}.") from exc

@@ -34,9 +34,8 @@ import hashlib
 import json
 import math
 import os
-import secrets
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -47,7 +46,7 @@ import xlsxwriter
 import xlsxwriter.exceptions
 import xlsxwriter.utility
 
-from . import readiness, results, schema
+from . import atomic, readiness, results, schema
 from .errors import InputError, OutputError, Problem
 from .results import Solution
 from .scenario import Scenario
@@ -1142,47 +1141,11 @@ def _write_csv_files(solution: Solution, folder: Path, comparison: Comparison | 
 # --------------------------------------------------------------------------- atomic writing
 
 
-def _temporary(directory: Path, name: str, *, folder: bool = False) -> Path:
-    """Create a new hidden temporary file or folder in `directory` and return its path.
-
-    Like tempfile.mkstemp/mkdtemp (exclusive create, random name), but with
-    the ordinary permissions the umask gives, since the file becomes the report.
-    """
-    for _ in range(100):
-        candidate = directory / f".{name}.{secrets.token_hex(4)}.tmp"
-        try:
-            if folder:
-                os.mkdir(candidate, 0o777)
-            else:
-                os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        return candidate
-    raise OutputError(f"Could not create a temporary file in '{directory}'.")
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _write_file_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    temporary = _temporary(target.parent, target.name)
-    try:
-        write(temporary)
-        _fsync(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-
-
 def _write_folder_atomically(solution: Solution, target: Path, comparison: Comparison | None) -> None:
     if target.exists():
         # Existing folder: stage all files inside it (same file system), then
         # replace each old file; the folder's other files are left alone.
-        staging = _temporary(target, "report", folder=True)
+        staging = atomic.temporary(target, "report", folder=True)
         try:
             _write_csv_files(solution, staging, comparison)
             for file_name in sorted(os.listdir(staging)):
@@ -1190,7 +1153,7 @@ def _write_folder_atomically(solution: Solution, target: Path, comparison: Compa
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return
-    staging = _temporary(target.parent, target.name, folder=True)
+    staging = atomic.temporary(target.parent, target.name, folder=True)
     try:
         _write_csv_files(solution, staging, comparison)
         os.rename(staging, target)
@@ -1200,35 +1163,6 @@ def _write_folder_atomically(solution: Solution, target: Path, comparison: Compa
 
 
 # --------------------------------------------------------------------------- input guard
-
-
-def _is_within(path: str, folder: str) -> bool:
-    with contextlib.suppress(ValueError):
-        return os.path.commonpath([path, folder]) == folder
-    return False
-
-
-def _check_not_input(targets: list[Path], inputs: list[str | os.PathLike[str]], shown: str) -> None:
-    """Refuse when any path to be written is an input or lies inside an input folder."""
-    for given in inputs:
-        real_input = os.path.realpath(given)
-        input_is_folder = os.path.isdir(real_input)
-        for target in targets:
-            real_target = os.path.realpath(target)
-            same = real_target == real_input
-            if not same and os.path.exists(real_target) and os.path.exists(real_input):
-                with contextlib.suppress(OSError):
-                    same = os.path.samefile(real_target, real_input)
-            if same:
-                raise OutputError(
-                    f"Refusing to write the report to '{shown}': it would overwrite the input "
-                    f"'{os.fspath(given)}'. Choose another output path."
-                )
-            if input_is_folder and _is_within(real_target, real_input):
-                raise OutputError(
-                    f"Refusing to write the report to '{shown}': it is inside the input folder "
-                    f"'{os.fspath(given)}'. Choose an output path outside it."
-                )
 
 
 def _kind_of(output: Path) -> Literal["xlsx", "json", "csv"]:
@@ -1273,10 +1207,10 @@ def write_report(
     inputs = list(inputs)
     shown = os.fspath(output)
     target = Path(os.path.realpath(output))
-    _check_not_input([target], inputs, shown)
+    atomic.check_not_input([target], inputs, shown)
     kind = _kind_of(Path(output))
     if kind == "csv":
-        _check_not_input([target / f for f in CSV_FILES], inputs, shown)
+        atomic.check_not_input([target / f for f in CSV_FILES], inputs, shown)
     if kind == "csv":
         if target.exists() and not target.is_dir():
             raise OutputError(f"Cannot write CSV files into '{shown}': it is a file, not a folder.")
@@ -1285,9 +1219,9 @@ def write_report(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if kind == "xlsx":
-            _write_file_atomically(target, lambda path: _write_workbook(solution, path, comparison))
+            atomic.write_file_atomically(target, lambda path: _write_workbook(solution, path, comparison))
         elif kind == "json":
-            _write_file_atomically(
+            atomic.write_file_atomically(
                 target, lambda path: _write_json(solution, path, inputs, fingerprints, comparison)
             )
         else:

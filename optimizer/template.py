@@ -21,13 +21,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import xlsxwriter
 
-from . import schema
+from . import atomic, schema
 from .errors import OutputError
 from .scenario import Scenario, Target
 
@@ -368,9 +367,8 @@ def _write_csv_folder(tables: list[Table], folder: Path) -> None:
     """Write the sheet files into a new folder beside `folder`, then swap it in."""
     folder = folder.absolute()
     folder.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    fresh = atomic.temporary(folder.parent, folder.name, folder=True)
     try:
-        _give_usual_mode(fresh, folder, 0o777)
         for table in tables:
             with open(fresh / f"{table.sheet}.csv", "w", encoding="utf-8", newline="") as f:
                 writer = csv.writer(f, lineterminator="\n")
@@ -408,32 +406,8 @@ def _csv_text(value: Cell) -> str:
     return _number_text(value)
 
 
-def _give_usual_mode(temporary: Path, target: Path, full: int) -> None:
-    """The permissions `target` has, or a new file's usual ones (tempfile makes them private)."""
-    if target.exists():
-        shutil.copymode(target, temporary)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(full & ~umask)
-
-
-@contextmanager
-def _temporary_beside(target: Path) -> Iterator[Path]:
-    """A fresh temporary path in the target's folder, removed unless renamed away."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        _give_usual_mode(Path(name), target, 0o666)
-        yield Path(name)
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
 def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     """Run `write` on a temporary file beside `target`, then rename it over `target`."""
     target = target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _temporary_beside(target) as tmp:
-        write(tmp)
-        os.replace(tmp, target)
+    atomic.write_file_atomically(target, write)

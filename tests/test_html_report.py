@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from test_report import SCENARIO, infeasible_solution, optimal_solution
 
-from optimizer import html_report, readiness, report, results
+from optimizer import atomic, html_report, readiness, report, results
 from optimizer.errors import OutputError
 from optimizer.html_report import Html, Section, Table, figure_png, render_html, write_html
 from optimizer.results import Solution
@@ -394,7 +394,7 @@ def test_failed_write_leaves_previous_report(tmp_path: Path, monkeypatch) -> Non
     def broken(_path):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report, "_fsync", broken)
+    monkeypatch.setattr(atomic, "fsync", broken)
     with pytest.raises(OutputError, match="No space left on device"):
         write_html(infeasible_solution(), path)
     assert path.read_bytes() == before
