@@ -4,19 +4,19 @@
     python benchmarks/benchmark.py --quick          # small and medium only
     python benchmarks/benchmark.py --presets medium --repeat 3 --json bench.json
 
-For each preset the scenario is generated (optimizer.generate) and written
+For each preset the scenario is generated (optimizer.synthetic) and written
 to a temporary .xlsx workbook. Then, in this process (imports done and one
 tiny solve run first, so lazy imports and first-call costs are not counted):
 
 - end to end = read_tables + build_scenario (= load_scenario) + solve.solve
   + write_report to .xlsx, one wall clock around all four. Inside solve.solve
   the steps are timed by wrapping, for the duration of the call,
-  optimizer.model.build, the phase functions of optimizer.solve (run,
+  optimizer.model.build, the phase functions of optimizer.solver (run,
   warm_least_money: each top-level call is one phase), pulp.HiGHS's own
   steps (configure, buildSolverModel = the transfer of the model into HiGHS,
   findSolutionValues = the read back) and highspy.Highs.run, so the numbers
   follow solve.solve as it is, whatever it does between those calls;
-- the floor: the phase-1 model exported to MPS (optimizer.solve.export) and
+- the floor: the phase-1 model exported to MPS (optimizer.solver.export) and
   solved by highspy alone with the HiGHS options that our phase 1 ran with
   (copied from its Highs object); only run() counts, reading the file is
   shown apart. ratio = end to end / floor.
@@ -81,7 +81,7 @@ def project_module(name: str) -> Any:
 
 def quiet_stdout() -> contextlib.AbstractContextManager[None]:
     """The project's own guard against HiGHS's banner on descriptor 1."""
-    return project_module("solve").quiet_stdout()
+    return project_module("solver").quiet_stdout()
 
 
 def median(values: list[float]) -> float:
@@ -153,7 +153,7 @@ class Recorder:
     is charged to the phase it happens in (0: outside any phase).
     """
 
-    PHASES = ("run", "warm_least_money")  # functions of optimizer.solve that solve one LP
+    PHASES = ("run", "warm_least_money")  # functions of optimizer.solver that solve one LP
 
     def __init__(self) -> None:
         self.events: list[tuple[str, int, float, float]] = []  # label, phase, start, end
@@ -203,7 +203,7 @@ class Recorder:
         import highspy
         import pulp
 
-        lp, solving = project_module("model"), project_module("solve")
+        lp, solving = project_module("model"), project_module("solver")
         highs_class = pulp.apis.highs.HiGHS
         self.wrap(lp, "build", "build")
         for name in self.PHASES:
@@ -262,10 +262,10 @@ def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, f
 
 
 def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool) -> dict[str, Any]:
-    lp, solving = project_module("model"), project_module("solve")
-    from optimizer.generate import PRESETS, generate
+    lp, solving = project_module("model"), project_module("solver")
     from optimizer.report import write_report
     from optimizer.sheets import read_tables
+    from optimizer.synthetic import PRESETS, generate
     from optimizer.template import write_scenario
     from optimizer.validate import build_scenario
 
@@ -398,7 +398,7 @@ def bench_startup() -> dict[str, float]:
     out = {
         "python -c pass": time_command([python, "-c", "pass"]),
         "imports": time_command(
-            [python, "-c", "import optimizer.solve, optimizer.validate, optimizer.report"]
+            [python, "-c", "import optimizer.solver, optimizer.validate, optimizer.report"]
         ),
         "import click": time_command([python, "-c", "import click"]),
         "interop --help": time_command([*interop_cmd, "--help"]),
@@ -416,9 +416,9 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     import numpy as np
     import pulp
 
-    lp, solving = project_module("model"), project_module("solve")
-    from optimizer.generate import PRESETS, generate
+    lp, solving = project_module("model"), project_module("solver")
     from optimizer.scenario import Budget
+    from optimizer.synthetic import PRESETS, generate
 
     scenario = generate(*PRESETS[name], seed=seed)
     factors = np.linspace(0.5, 1.5, levels)
@@ -623,9 +623,9 @@ def print_sweep(s: dict[str, Any]) -> None:
 
 def warm_up(workdir: Path) -> None:
     """One tiny end to end so lazy imports and first calls are not charged to the first preset."""
-    from optimizer.generate import generate
     from optimizer.report import write_report
-    from optimizer.solve import solve
+    from optimizer.solver import solve
+    from optimizer.synthetic import generate
 
     with quiet_stdout():
         write_report(solve(generate(3, 4, 2, 2), SOLVER), workdir / "warm-up.xlsx")
@@ -649,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         child_main(args.child[0], args.child[1:])
         return 0
 
-    from optimizer.generate import PRESETS
+    from optimizer.synthetic import PRESETS
 
     presets = ["small", "medium"] if args.quick else [p.strip() for p in args.presets.split(",") if p.strip()]
     unknown = [p for p in presets if p not in PRESETS]
@@ -658,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
     from importlib.metadata import version
 
     print(f"python {sys.version.split()[0]}, PuLP {version('pulp')}, highspy {version('highspy')}")
-    print(f"solver: pulp.HiGHS in process (optimizer.solve, solver='{SOLVER}'); {os.cpu_count()} CPUs")
+    print(f"solver: pulp.HiGHS in process (optimizer.solver, solver='{SOLVER}'); {os.cpu_count()} CPUs")
     results: dict[str, Any] = {"presets": [], "startup": None, "sweep": None}
     with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
         workdir = Path(tmp)

@@ -219,7 +219,7 @@ def solve(
     from .errors import OutputError
     from .plan import load_plan
     from .report import summary, to_json, write_report
-    from .solve import solve as solve_scenario
+    from .solver import solve as solve_scenario
     from .validate import load_scenario
 
     source = input or example_path()
@@ -283,8 +283,8 @@ def evaluate(
       interop evaluate inputs/example.xlsx --plan reports/example-plan.xlsx
       interop evaluate inputs/example.xlsx --plan draft.csv --compare
     """
-    from .compare import compare as compare_plans
-    from .evaluate import evaluate as evaluate_plan
+    from .comparison import compare as compare_plans
+    from .evaluation import evaluate as evaluate_plan
     from .plan import load_plan
     from .report import comparison_json, comparison_summary, summary, to_json, write_report
     from .validate import load_scenario
@@ -344,8 +344,8 @@ def generate(
       interop generate inputs/tiny --partners 3 --options 5 --domains 2 --periods 3
     """
     from .errors import OutputError
-    from .generate import PRESETS
-    from .generate import generate as generate_scenario
+    from .synthetic import PRESETS
+    from .synthetic import generate as generate_scenario
     from .template import write_scenario
 
     if path.exists() and not force:

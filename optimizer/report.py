@@ -52,7 +52,7 @@ from .results import Solution
 from .scenario import Scenario
 
 if TYPE_CHECKING:
-    from .compare import Comparison
+    from .comparison import Comparison
 
 CellKind = Literal["text", "int", "money", "score", "units", "price", "seconds", "ratio"]
 

@@ -7,7 +7,7 @@ nothing here reads files or knows about solvers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Literal
 
@@ -53,7 +53,14 @@ class Effect:
 class Budget:
     period: int
     total: float
-    by_type: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    by_type: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_type", MappingProxyType(dict(self.by_type)))
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle (for worker processes) through a plain dict: read-only mappings do not pickle."""
+        return Budget, (self.period, self.total, dict(self.by_type))
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,11 @@ class Scenario:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "baseline", MappingProxyType(dict(self.baseline)))
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle (for worker processes) through a plain dict: read-only mappings do not pickle."""
+        values = [getattr(self, f.name) for f in fields(self)]
+        return Scenario, tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values)
 
     @property
     def periods(self) -> range:

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.cli import main
-from optimizer.compare import compare
+from optimizer.comparison import compare
 from optimizer.errors import InputError
-from optimizer.evaluate import evaluate
+from optimizer.evaluation import evaluate
 from optimizer.plan import load_plan
 from optimizer.report import write_report
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
-from optimizer.solve import solve
+from optimizer.solver import solve
 from optimizer.validate import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from optimizer.generate import PRESETS, generate, generate_preset
-from optimizer.solve import solve
+from optimizer.solver import solve
+from optimizer.synthetic import PRESETS, generate, generate_preset
 from optimizer.template import write_scenario
 from optimizer.validate import load_scenario
 

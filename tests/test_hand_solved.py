@@ -35,7 +35,7 @@ from optimizer.scenario import (
     Settings,
     Target,
 )
-from optimizer.solve import solve
+from optimizer.solver import solve
 
 TOL = 1e-6
 

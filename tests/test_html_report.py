@@ -485,7 +485,7 @@ needs_chromium = pytest.mark.skipif(
 @needs_chromium
 @pytest.mark.slow
 def test_browser_loads_every_image_of_the_example_report(tmp_path: Path) -> None:
-    from optimizer.solve import solve
+    from optimizer.solver import solve
     from optimizer.validate import load_scenario
 
     solution = solve(load_scenario(EXAMPLE_XLSX))

@@ -8,10 +8,10 @@ import importlib
 import pytest
 
 from optimizer import model as lp
-from optimizer.generate import generate
 from optimizer.scenario import Settings
+from optimizer.synthetic import generate
 
-solving = importlib.import_module("optimizer.solve")
+solving = importlib.import_module("optimizer.solver")
 
 
 def optimum(scenario, reduced: bool) -> tuple[float, float, int]:

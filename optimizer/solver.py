@@ -287,7 +287,7 @@ def budget_use(
 
 def commitments_broken(scenario: Scenario, keep: pd.DataFrame) -> list[str]:
     """Rules that committed units break on their own (targets aside: the rest of the plan may meet them)."""
-    from .evaluate import evaluate
+    from .evaluation import evaluate
 
     broken = evaluate(scenario, keep).violations
     return [

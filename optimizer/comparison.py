@@ -14,7 +14,7 @@ import pandas as pd
 
 from .results import Solution
 from .scenario import Scenario
-from .solve import solve
+from .solver import solve
 
 PLANS = ("plan", "optimum", "same_money")
 

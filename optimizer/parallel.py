@@ -1,0 +1,165 @@
+"""Run independent tasks in this process, on a local process pool, or on a Dask cluster.
+
+Tasks carry scenario data only (Scenario objects, numpy arrays): solved
+models hold a HiGHS object that does not pickle, so every worker builds and
+solves its own. Results come back in the order of the tasks whatever the
+executor, so a study gives the same numbers on one core, eight, or a cluster.
+
+Dask is optional (`pip install 'dask[distributed]'`) and imported only when a
+scheduler address is given, as `scheduler=` or in DASK_SCHEDULER_ADDRESS. The
+project must be installed on the scheduler and on every worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+
+from .errors import SolverError
+
+# progress=None: a bar on standard error when it is a terminal; False: silent; or a callable(done, total)
+ProgressArg = Callable[[int, int], None] | bool | None
+
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def scheduler_address(scheduler: str | None) -> str | None:
+    """The Dask scheduler to use: the argument, else DASK_SCHEDULER_ADDRESS, else none (local)."""
+    return scheduler or os.environ.get(SCHEDULER_ENV) or None
+
+
+def map_tasks[T, R](
+    fn: Callable[[T], R],
+    tasks: Sequence[T],
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    weights: Sequence[int] | None = None,
+) -> list[R]:
+    """[fn(task) for task in tasks], run serially, on `workers` local processes, or on Dask.
+
+    `fn` must be a module-level function (it is pickled by reference). As task n
+    finishes, `progress(weights[n])` is called (weights default to 1 each).
+    """
+    done = None
+    if progress is not None:
+        advance, step = progress, list(weights) if weights is not None else [1] * len(tasks)
+
+        def done(n: int) -> None:  # task n finished
+            advance(step[n])
+
+    address = scheduler_address(scheduler)
+    if address is not None:
+        return _dask_map(fn, tasks, address, done)
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if workers == 1 or len(tasks) <= 1:
+        results = []
+        for n, task in enumerate(tasks):
+            results.append(fn(task))
+            if done is not None:
+                done(n)
+        return results
+    results_by_index: dict[int, R] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_context()) as pool:
+        futures = {pool.submit(fn, task): n for n, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            results_by_index[futures[future]] = future.result()
+            if done is not None:
+                done(futures[future])
+    return [results_by_index[n] for n in range(len(tasks))]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: no fork of a process that runs solver threads, and fast start
+    (the server imports the solver stack once); spawn elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["optimizer.studies"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _dask_map[T, R](
+    fn: Callable[[T], R], tasks: Sequence[T], address: str, progress: Callable[[int], None] | None
+) -> list[R]:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError as error:
+        raise SolverError(
+            f"a Dask scheduler was given ({address}) but dask.distributed is not installed here: "
+            "pip install 'dask[distributed]'"
+        ) from error
+    try:
+        client = Client(address, timeout="20s", set_as_default=False)
+    except OSError as error:
+        raise SolverError(f"cannot reach the Dask scheduler at {address}: {error}") from error
+    try:
+        futures = client.map(fn, list(tasks), pure=False)
+        if progress is not None:
+            index = {future.key: n for n, future in enumerate(futures)}
+            for future in dask_completed(futures):
+                progress(index[future.key])
+        return client.gather(futures)
+    finally:
+        client.close()
+
+
+def chunks(n: int, parts: int) -> list[range]:
+    """0..n-1 split into at most `parts` contiguous, nearly equal, non-empty ranges."""
+    parts = max(1, min(parts, n))
+    size, extra = divmod(n, parts)
+    out, start = [], 0
+    for k in range(parts):
+        stop = start + size + (1 if k < extra else 0)
+        out.append(range(start, stop))
+        start = stop
+    return [r for r in out if len(r)]
+
+
+@contextmanager
+def progress_reporter(
+    progress: ProgressArg, total: int, label: str
+) -> Iterator[Callable[[int], None] | None]:
+    """A callable(k) that advances by k, or None when silent.
+
+    progress=None shows a bar on standard error only when it is a terminal (never
+    in CI or a pipe); False is silent; a callable receives (done, total).
+    """
+    if progress is False or total <= 0:
+        yield None
+        return
+    if callable(progress):
+        done = 0
+
+        def advance(k: int) -> None:
+            nonlocal done
+            done += k
+            progress(done, total)
+
+        yield advance
+        return
+    if not _stderr_is_terminal():
+        yield None
+        return
+    import click
+
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False

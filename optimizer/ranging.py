@@ -1,0 +1,427 @@
+"""The LP sensitivity report of phase 1: shadow prices, allowable ranges, reduced costs.
+
+Everything here reads phase 1 (maximise the score; shared/model.md), solved
+once, never phase 2. Prices are in the planner's sign convention whatever the
+solver's: a budget, type budget or partner cap price is >= 0 (score points per
+extra currency unit), a target's price is >= 0 (score points lost per extra
+readiness point demanded), and a unit's reduced cost is >= 0 when it is
+unfunded at the optimum (score points lost per unit forced in).
+
+Allowable ranges come from HiGHS's own ranging (`Highs.getRanging()`) on the
+solved phase-1 model. HiGHS ranges a row's right-hand side over the interval
+in which the *optimal basis* stays optimal. Our LP is degenerate (ties between
+partners, readiness above the cap, ...), so the price usually holds well past
+that interval: the next basis carries the same price. Unless
+`extend_ranges=False`, each end is therefore carried on through those
+degenerate basis changes on a copy of the HiGHS model: set the right-hand side
+just past the end, re-run warm, and while the row's dual is unchanged take the
+new basis's ranging end. The objective is concave in a budget (convex in a
+target), so the price at a point past the end equals the price at the end only
+if it holds all the way in between; the result is the whole interval in which
+the shadow price holds (the `basis_*` columns keep HiGHS's raw values).
+
+A row that does not bind (basic in HiGHS) has price 0 up to infinity and down
+to its activity, as in Excel Solver's report, extended the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import model as lp
+from .scenario import Scenario
+from .solver import DUAL_SIGN, quiet_stdout, run
+
+CONSTRAINT_COLUMNS = [
+    "kind",
+    "period",
+    "name",
+    "domain",
+    "rhs",
+    "activity",
+    "slack",
+    "binding",
+    "shadow_price",
+    "allowable_increase",
+    "allowable_decrease",
+    "lower_limit",
+    "upper_limit",
+    "basis_increase",
+    "basis_decrease",
+]
+UNIT_COLUMNS = [
+    "option",
+    "type",
+    "partner",
+    "period",
+    "units",
+    "unit_money",
+    "funded",
+    "at_max",
+    "reduced_cost",
+    "reduced_cost_per_money",
+    "entering_rank",
+]
+ENTERING_COLUMNS = ["rank", "option", "type", "partner", "period", "reduced_cost", "reduced_cost_per_money"]
+
+TOLERANCE = 1e-9  # units and prices below this are zero
+MAX_EXTENSIONS = 60  # warm re-solves spent extending one end of one range
+
+
+@dataclass(frozen=True)
+class SensitivityReport:
+    """Phase-1 sensitivity of a scenario.
+
+    - constraints: one row per money limit (kind period | type | partner) and
+      per target (kind target; name = partner, domain), with rhs, activity,
+      slack, binding, shadow_price (planner's sign), allowable_increase and
+      allowable_decrease of the rhs (inf when unbounded, NaN when unknown),
+      lower_limit / upper_limit (rhs - decrease, rhs + increase) and HiGHS's
+      raw basis ranges (basis_increase, basis_decrease)
+    - units: every LP unit variable (option x partner x period that can pay
+      off): phase-1 units, money per unit, funded, at_max, reduced_cost
+      (score lost per unit forced in), reduced_cost_per_money, entering_rank
+      (1 = the unfunded unit closest to entering)
+    - entering: unfunded options (no unit anywhere in phase 1), each at its
+      best partner and period, ranked by reduced cost per unit of money
+    - sentences: plain statements for the binding budgets and targets
+    """
+
+    status: str
+    solver: str
+    score: float | None
+    ranging: bool  # allowable ranges available (HiGHS, proven optimal)
+    constraints: pd.DataFrame
+    units: pd.DataFrame
+    entering: pd.DataFrame
+    sentences: tuple[str, ...] = ()
+    message: str = ""
+    currency: str = ""
+    seconds: float = 0.0
+    extended_ranges: bool = field(default=True)
+
+    @property
+    def binding(self) -> pd.DataFrame:
+        return self.constraints[self.constraints["binding"]]
+
+
+def sensitivity(
+    scenario: Scenario,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    extend_ranges: bool = True,
+) -> SensitivityReport:
+    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring)."""
+    import time
+
+    started = time.perf_counter()
+    model = lp.build(scenario)
+    solving = time.perf_counter()
+    outcome = run(model.prob, solver, time_limit)
+    solved_in = time.perf_counter() - solving
+    currency = scenario.settings.currency
+    if not outcome.has_plan:
+        reason = {
+            "infeasible": "the scenario is infeasible: no prices exist (solve it to see which targets fail)",
+            "time_limit": "the solver stopped at the time limit before finding any plan",
+        }.get(outcome.status, "the solver failed without a plan")
+        return SensitivityReport(
+            status=outcome.status,
+            solver=solver,
+            score=None,
+            ranging=False,
+            constraints=_empty(CONSTRAINT_COLUMNS),
+            units=_empty(UNIT_COLUMNS),
+            entering=_empty(ENTERING_COLUMNS),
+            message=reason,
+            currency=currency,
+            seconds=time.perf_counter() - started,
+            extended_ranges=False,
+        )
+    score = float(model.score.value())
+    rows = _rows(model)
+    sign = DUAL_SIGN[solver]
+    prices = np.array([sign * direction * (c.pi or 0.0) for _, _, _, _, direction, c in rows])
+    activity = np.array([_activity(c) for *_, c in rows])
+    ranges = None
+    message = ""
+    if solver != "highs":
+        message = "ranging is not available with CBC: shadow prices and reduced costs only"
+    elif outcome.status != "optimal":
+        message = "the solve stopped at the time limit: prices are not proven, and no ranging is given"
+    else:
+        # each warm run that extends a range gets a limit; one that stops short leaves its range narrower
+        warm_limit = time_limit if time_limit is not None else max(2.0, 10 * solved_in)
+        ranges, stalled = _ranges(model, rows, extend_ranges, warm_limit)
+        if ranges is None:
+            message = "HiGHS gave no valid ranging for this model: shadow prices and reduced costs only"
+        elif stalled:
+            message = (
+                f"{stalled} range end(s) could not be carried past a degenerate basis change in time: "
+                "there the price holds over at least the range given"
+            )
+    constraints = _constraint_table(rows, prices, activity, ranges)
+    units = _unit_table(scenario, model, sign)
+    return SensitivityReport(
+        status=outcome.status,
+        solver=solver,
+        score=score,
+        ranging=ranges is not None,
+        constraints=constraints,
+        units=units,
+        entering=_entering(units),
+        sentences=tuple(_sentences(constraints, currency, ranges is not None)),
+        message=message,
+        currency=currency,
+        seconds=time.perf_counter() - started,
+        extended_ranges=extend_ranges and ranges is not None,
+    )
+
+
+# (kind, period, name, domain, direction, constraint); direction +1 for <= rows, -1 for >= rows
+Row = tuple[str, int, str, str, int, object]
+
+
+def _rows(model: lp.Model) -> list[Row]:
+    rows: list[Row] = [(b.kind, b.period, b.name, "", 1, b.constraint) for b in model.budget_rows]
+    rows += [("target", t.period, t.partner, t.domain, -1, c) for t, c in model.target_rows]
+    return rows
+
+
+def _activity(constraint: object) -> float:
+    return float(sum(coef * (var.varValue or 0.0) for var, coef in constraint.items()))
+
+
+def _rhs(constraint: object) -> float:
+    lower, upper = constraint.getLb(), constraint.getUb()
+    return float(upper if upper is not None else lower)
+
+
+def _ranges(
+    model: lp.Model, rows: list[Row], extend: bool, time_limit: float | None
+) -> tuple[list[tuple[float, float, float, float]] | None, int]:
+    """(lower_limit, upper_limit, basis_lower, basis_upper) of each row's rhs (None without ranging),
+    and how many ends stopped short of their full extension."""
+    import highspy
+
+    highs = model.prob.solverModel
+    with quiet_stdout():
+        status, ranging = highs.getRanging()
+    if status != highspy.HighsStatus.kOk or not ranging.valid:
+        return None, 0
+    basis = highs.getBasis()
+    solution = highs.getSolution()
+    copy = _Copy(highs, time_limit) if extend else None
+    result = []
+    for *_, direction, constraint in rows:
+        i = constraint.id
+        rhs = _rhs(constraint)
+        dual = float(solution.row_dual[i])
+        if basis.row_status[i] == highspy.HighsBasisStatus.kBasic:
+            value = float(solution.row_value[i])
+            low, high = (value, math.inf) if direction > 0 else (-math.inf, value)
+            basis_low, basis_high = low, high
+        else:
+            low, high = _finite(ranging.row_bound_dn.value_[i]), _finite(ranging.row_bound_up.value_[i])
+            basis_low, basis_high = low, high
+        if copy is not None:
+            high = copy.extend(i, direction, rhs, dual, high, +1)
+            low = copy.extend(i, direction, rhs, dual, low, -1)
+        result.append((min(low, rhs), max(high, rhs), min(basis_low, rhs), max(basis_high, rhs)))
+    return result, 0 if copy is None else copy.stalled
+
+
+def _finite(value: float) -> float:
+    return value if abs(value) < 1e29 else math.copysign(math.inf, value)
+
+
+class _Copy:
+    """A copy of the solved phase-1 HiGHS model on which ranges are carried past degenerate ends."""
+
+    def __init__(self, highs: object, time_limit: float | None) -> None:
+        import highspy
+
+        self.lp = highs.getLp()
+        self.basis = highs.getBasis()
+        with quiet_stdout():
+            self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.passModel(self.lp)
+        self.highs.setOptionValue("time_limit", float("inf") if time_limit is None else float(time_limit))
+        self.stalled = 0  # ends left where a warm run stopped short of optimal
+
+    def extend(self, i: int, direction: int, rhs: float, dual: float, end: float, way: int) -> float:
+        """Carry the `way` (+1 up, -1 down) end of row i's rhs range on while its dual stays `dual`."""
+        import highspy
+
+        if not math.isfinite(end):
+            return end
+        lower, upper = self.lp.row_lower_[i], self.lp.row_upper_[i]
+        self.highs.setBasis(self.basis)
+        try:
+            for _ in range(MAX_EXTENSIONS):
+                trial = end + way * 1e-6 * max(1.0, abs(end))
+                if direction > 0:
+                    self.highs.changeRowBounds(i, lower, trial)
+                else:
+                    self.highs.changeRowBounds(i, trial, upper)
+                with quiet_stdout():
+                    self.highs.run()
+                status = self.highs.getModelStatus()
+                if status != highspy.HighsModelStatus.kOptimal:
+                    infeasible = (
+                        highspy.HighsModelStatus.kInfeasible,
+                        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+                    )
+                    self.stalled += status not in infeasible
+                    return end  # infeasible past the end, or stalled: keep the end known so far
+                solution = self.highs.getSolution()
+                if abs(solution.row_dual[i] - dual) > 1e-9 + 1e-6 * abs(dual):
+                    return end
+                if self.highs.getBasis().row_status[i] == highspy.HighsBasisStatus.kBasic:
+                    value = float(solution.row_value[i])
+                    nxt = way * math.inf if way == direction else value
+                else:
+                    _, ranging = self.highs.getRanging()
+                    nxt = _finite((ranging.row_bound_up if way > 0 else ranging.row_bound_dn).value_[i])
+                end = max(nxt, trial) if way > 0 else min(nxt, trial)
+                if not math.isfinite(end):
+                    return end
+            self.stalled += 1
+            return end
+        finally:
+            self.highs.changeRowBounds(i, lower, upper)
+
+
+def _constraint_table(
+    rows: list[Row],
+    prices: np.ndarray,
+    activity: np.ndarray,
+    ranges: list[tuple[float, float, float, float]] | None,
+) -> pd.DataFrame:
+    records = []
+    for n, (kind, period, name, domain, direction, constraint) in enumerate(rows):
+        rhs = _rhs(constraint)
+        slack = direction * (rhs - activity[n])
+        price = float(prices[n])
+        if ranges is None:
+            low = high = basis_low = basis_high = math.nan
+        else:
+            low, high, basis_low, basis_high = ranges[n]
+        records.append(
+            (
+                kind,
+                period,
+                name,
+                domain,
+                rhs,
+                float(activity[n]),
+                max(0.0, slack),
+                slack <= 1e-7 * max(1.0, abs(rhs)),
+                0.0 if abs(price) < TOLERANCE else price,
+                high - rhs + 0.0,  # + 0.0: no -0.0 in reports
+                rhs - low + 0.0,
+                low + 0.0,
+                high + 0.0,
+                basis_high - rhs + 0.0,
+                rhs - basis_low + 0.0,
+            )
+        )
+    table = pd.DataFrame.from_records(records, columns=CONSTRAINT_COLUMNS)
+    table["binding"] = table["binding"].astype(bool)
+    return table
+
+
+def _unit_table(scenario: Scenario, model: lp.Model, sign: float) -> pd.DataFrame:
+    records = []
+    for (o, p, t), var in model.units.items():
+        option = scenario.options[o]
+        money = option.unit_cost * scenario.partners[p].cost_factor
+        units = max(0.0, var.varValue or 0.0)
+        reduced = -sign * (var.dj or 0.0)
+        reduced = 0.0 if abs(reduced) < TOLERANCE else reduced
+        cap = option.max_units
+        at_max = cap is not None and units >= cap - 1e-9 * max(1.0, cap)
+        records.append(
+            (
+                option.id,
+                option.type,
+                scenario.partners[p].id,
+                t,
+                units,
+                money,
+                units > TOLERANCE,
+                at_max,
+                reduced,
+                reduced / money,
+            )
+        )
+    table = pd.DataFrame.from_records(records, columns=UNIT_COLUMNS[:-1])
+    table["funded"] = table["funded"].astype(bool)
+    table["at_max"] = table["at_max"].astype(bool)
+    unfunded = table[~table["funded"]].sort_values(
+        ["reduced_cost_per_money", "option", "partner", "period"], kind="stable"
+    )
+    table["entering_rank"] = pd.Series(range(1, len(unfunded) + 1), index=unfunded.index, dtype="Int64")
+    return table
+
+
+def _entering(units: pd.DataFrame) -> pd.DataFrame:
+    """Options with no funded unit, each at its closest (partner, period), closest first."""
+    funded = set(units.loc[units["funded"], "option"])
+    candidates = units[~units["option"].isin(funded)].sort_values(
+        ["reduced_cost_per_money", "option", "partner", "period"], kind="stable"
+    )
+    best = candidates.drop_duplicates("option").reset_index(drop=True)
+    best.insert(0, "rank", range(1, len(best) + 1))
+    return best[ENTERING_COLUMNS]
+
+
+def _number(x: float) -> str:
+    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def _sentences(constraints: pd.DataFrame, currency: str, ranged: bool) -> list[str]:
+    """Plain statements for every binding limit and target with a positive price, dearest first."""
+    money = currency or "currency unit"
+    out = []
+    priced = constraints[constraints["shadow_price"] > TOLERANCE].sort_values("shadow_price", ascending=False)
+    for row in priced.itertuples(index=False):
+        price = _number(row.shadow_price)
+        if row.kind == "target":
+            head = (
+                f"Demanding one more point of {row.domain} readiness from {row.name} in period {row.period} "
+                f"costs {price} score points"
+            )
+            what = "that target"
+        else:
+            head, what = {
+                "period": (
+                    f"One more {money} in period {row.period} buys {price} score points",
+                    "that budget",
+                ),
+                "type": (
+                    f"One more {money} for {row.name} in period {row.period} buys {price} score points",
+                    f"that {row.name} budget",
+                ),
+                "partner": (
+                    f"Letting {row.name} absorb one more {money} in period {row.period} "
+                    f"buys {price} score points",
+                    f"{row.name}'s cap",
+                ),
+            }[row.kind]
+        if not ranged or math.isnan(row.upper_limit):
+            out.append(head + ".")
+        elif math.isinf(row.upper_limit):
+            out.append(f"{head}, however far {what} rises.")
+        else:
+            out.append(f"{head}, until {what} reaches {row.upper_limit:.4g}.")
+    return out
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
