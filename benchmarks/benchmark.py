@@ -75,7 +75,7 @@ def peak_mib() -> float:
 
 
 def project_module(name: str) -> Any:
-    """optimizer.<name> as a module: `from optimizer import solve` may give the function of that name."""
+    """optimizer.<name>, imported in the child process that measures it."""
     return importlib.import_module(f"optimizer.{name}")
 
 
@@ -357,7 +357,7 @@ def child_main(kind: str, args: list[str]) -> None:
     *rest, result = args
     if kind == "e2e":
         scenario_path, report_path = rest
-        solving, validate, report = (project_module(m) for m in ("solve", "validate", "report"))
+        solving, validate, report = (project_module(m) for m in ("solver", "validate", "report"))
         imports = peak_mib()
         started = time.perf_counter()
         solution = solving.solve(validate.load_scenario(scenario_path), SOLVER)
