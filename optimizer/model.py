@@ -218,7 +218,10 @@ def score_expression(
 
 
 def define_budgets(prob: LpProblem, scenario: Scenario, units: UnitColumns) -> list[BudgetRow]:
-    """Period budgets, type budgets and partner caps: every limit on money."""
+    """Period budgets, type budgets and partner caps: every limit on money.
+
+    The rows come in the order evaluation.money_use lists them, which pairs each with its price.
+    """
     option_type = np.array([o.type for o in scenario.options], dtype=object)[units.option]
     rows: list[BudgetRow] = []
     for budget in scenario.budgets:

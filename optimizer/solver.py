@@ -23,6 +23,7 @@ import pulp
 from . import model as lp
 from . import readiness
 from .errors import OutputError, SolverError
+from .evaluation import evaluate, money_use
 from .results import (
     BUDGET_COLUMNS,
     SHORTFALL_COLUMNS,
@@ -247,7 +248,7 @@ def solve(
         baseline_score=baseline_score(scenario),
         allocation=allocation,
         readiness=readiness_table(scenario, raw),
-        budget_use=budget_use(scenario, model, allocation, prices),
+        budget_use=money_use(scenario, allocation).assign(shadow_price=prices),  # rows in the model's order
         shortfalls=empty(SHORTFALL_COLUMNS),
         solver=solver,
         seconds=time.perf_counter() - started,
@@ -268,27 +269,8 @@ def budget_prices(model: lp.Model, solver: str) -> list[float]:
     return [max(0.0, DUAL_SIGN[solver] * (row.constraint.pi or 0.0)) for row in model.budget_rows]
 
 
-def budget_use(
-    scenario: Scenario, model: lp.Model, allocation: pd.DataFrame, prices: list[float]
-) -> pd.DataFrame:
-    """Every money limit with what the plan spends against it."""
-    types = {o.id: o.type for o in scenario.options}
-    records = []
-    for row, price in zip(model.budget_rows, prices, strict=True):
-        in_period = allocation[allocation["period"] == row.period]
-        if row.kind == "type":
-            in_period = in_period[in_period["option"].map(types) == row.name]
-        elif row.kind == "partner":
-            in_period = in_period[in_period["partner"] == row.name]
-        spent = float(in_period["cost"].sum())
-        records.append((row.kind, row.period, row.name, row.limit, spent, row.limit - spent, price))
-    return pd.DataFrame.from_records(records, columns=BUDGET_COLUMNS)
-
-
 def commitments_broken(scenario: Scenario, keep: pd.DataFrame) -> list[str]:
     """Rules that committed units break on their own (targets aside: the rest of the plan may meet them)."""
-    from .evaluation import evaluate
-
     broken = evaluate(scenario, keep).violations
     return [
         " ".join(str(x) for x in (v.kind, v.type, v.option, v.partner) if x)
