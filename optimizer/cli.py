@@ -88,6 +88,9 @@ def main() -> None:
       interop template my.xlsx           a blank, annotated scenario workbook
       interop validate my.xlsx           check a scenario, every problem at once
       interop solve my.xlsx -o plan.xlsx write the plan and its report
+      interop sensitivity my.xlsx        shadow prices and allowable ranges
+      interop sweep --param budget_scale --values 0.5:1.5:11
+                                         the budget frontier (also: tornado, montecarlo)
 
     \b
     Exit statuses:
@@ -409,3 +412,355 @@ def report(result: Path, scenario: Path | None, output: Path | None, html_path: 
 
         written.append(write_html(solution, html_path, inputs=inputs, fingerprints=fingerprints))
     click.echo(f"Report written to {', '.join(map(str, written))}")
+
+
+# --------------------------------------------------------------------------- sensitivity studies
+
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Local worker processes [default: all cores]. The numbers do not depend on it.",
+)
+scheduler_option = click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    envvar="DASK_SCHEDULER_ADDRESS",
+    help="Run on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786) instead of local processes "
+    "[env: DASK_SCHEDULER_ADDRESS].",
+)
+
+
+def study_input(input: Path | None) -> Path:
+    return input or example_path()
+
+
+def check_study_outputs(output: Path, html_path: Path | None, source: Path) -> None:
+    """Refuse a report path that can never be written before any solve (an input, a bad suffix)."""
+    from .errors import OutputError
+    from .study_report import check_output
+
+    check_output(output, [source])
+    if html_path is not None:
+        if html_path.suffix.lower() not in (".html", ".htm"):
+            raise OutputError(f"Cannot write the HTML report to '{html_path}': use a name ending in .html.")
+        from . import atomic
+
+        atomic.check_not_input([Path(os.path.realpath(html_path))], [source], str(html_path))
+
+
+def finish_study(
+    result: Any,
+    scenario: Any,
+    source: Path,
+    output: Path,
+    html_path: Path | None,
+    as_json: bool,
+    solver: str,
+    time_limit: float | None,
+    base: Any = None,
+) -> Any:
+    """Write the study's report (and HTML page over the base plan), tell the user, print JSON.
+
+    Returns the base solution when one was solved (for --html), else `base`.
+    """
+    from .study_report import study_json, study_sections, study_summary, write_study
+
+    written = [write_study(result, output, inputs=[source])]
+    if html_path is not None:
+        from .html_report import write_html
+        from .solver import solve as solve_scenario
+
+        if base is None:
+            base = solve_scenario(scenario, solver=solver, time_limit=time_limit)
+        written.append(write_html(base, html_path, inputs=[source], extra_sections=study_sections(result)))
+    announce(study_summary(result), as_json)
+    announce(f"Report written to {', '.join(map(str, written))}", as_json)
+    if as_json:
+        click.echo(json.dumps(study_json(result, [source]), indent=2, allow_nan=False))
+    return base
+
+
+def statuses_exit(statuses: list[str]) -> int:
+    """A study's exit status from its solves: 4 when any stopped at the time limit, 5 on a solver error,
+    3 when none had a plan; infeasible variants alone are findings of the study (0)."""
+    if "error" in statuses:
+        return EXIT_SOLVER
+    if "time_limit" in statuses:
+        return EXIT_TIME_LIMIT
+    if statuses and all(s == "infeasible" for s in statuses):
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
+def param_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """ParamError (a bad PARAM, VALUES, delta or n): its message, the valid choices, exit 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .studies import ParamError, param_help
+
+        try:
+            return command(*args, **kwargs)
+        except ParamError as error:
+            message = str(error)
+            if command.__name__ == "sweep" and param_help() not in message:
+                message += (
+                    f"\nValid PARAMs:\n{param_help()}\n"
+                    "VALUES: numbers separated by commas (0.8,1,1.2) or START:STOP:N (0.5:1.5:11)"
+                )
+            fail(f"error: {message}\nNothing was written.", EXIT_INPUT)
+
+    return wrapper
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
+@output_option("reports/<input>-sensitivity.xlsx")
+@json_option
+@html_option
+@solver_option
+@time_limit_option
+@user_errors
+def sensitivity(
+    input: Path | None,
+    output: Path | None,
+    as_json: bool,
+    html_path: Path | None,
+    solver: str,
+    time_limit: float | None,
+) -> None:
+    """The LP sensitivity report: shadow prices, allowable ranges, reduced costs.
+
+    For every budget, type budget, partner cap and target: final value, shadow
+    price, right-hand side and the allowable increase and decrease over which the
+    price holds (HiGHS ranging); for every option x partner x period: units,
+    reduced cost, funded; the unfunded options closest to entering. With CBC or a
+    time limit reached there is no ranging: prices and reduced costs only.
+
+    \b
+    Examples:
+      interop sensitivity
+      interop sensitivity inputs/example.xlsx -o reports/sensitivity.xlsx --html reports/sens.html
+    """
+    from .ranging import sensitivity as sensitivity_report
+    from .validate import load_scenario
+
+    source = study_input(input)
+    target = output or Path("reports") / f"{source.stem}-sensitivity.xlsx"
+    check_study_outputs(target, html_path, source)
+    scenario = load_scenario(source)
+    result = sensitivity_report(scenario, solver=solver, time_limit=time_limit)
+    finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
+    sys.exit(STATUS_EXIT[result.status])
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--param", required=True, metavar="PARAM", help="What to vary, e.g. budget_scale, budget:3.")
+@click.option(
+    "--values",
+    "values",
+    required=True,
+    metavar="LIST|START:STOP:N",
+    help="Values of PARAM: 0.8,1,1.2 or 0.5:1.5:11 (N evenly spaced, both ends included).",
+)
+@output_option("reports/<input>-sweep.xlsx")
+@json_option
+@html_option
+@solver_option
+@time_limit_option
+@workers_option
+@scheduler_option
+@user_errors
+@param_errors
+def sweep(
+    input: Path | None,
+    param: str,
+    values: str,
+    output: Path | None,
+    as_json: bool,
+    html_path: Path | None,
+    solver: str,
+    time_limit: float | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    """Re-solve with one number of the scenario set to each of VALUES.
+
+    \b
+    PARAM is one of:
+      budget_scale                   every period and type budget times the value
+      budget:<period>                that period's total budget (an amount)
+      type_budget:<type>             that type's budget times the value
+      type_budget:<type>:<period>    that type's budget in that period (an amount)
+      weakest_link                   the weakest-link emphasis, in [0, 1]
+      domain_weight:<domain>         that domain's weight
+      unit_cost:<option>             cost of one unit of that option
+      gain_scale:<option>            every gain of that option times the value
+      effectiveness:<partner>        that partner's effectiveness
+
+    Budget PARAMs re-solve warm (the LP changed in place). The table gives, for
+    each value, the score, spend, spend per period and units per option; for a
+    budget PARAM the report's headline picture is the budget frontier.
+
+    \b
+    Examples:
+      interop sweep --param budget_scale --values 0.5:1.5:11
+      interop sweep inputs/example.xlsx --param weakest_link --values 0,0.25,0.5,1 --html sweep.html
+    """
+    from .studies import parse_param, parse_values
+    from .studies import sweep as sweep_study
+    from .validate import load_scenario
+
+    source = study_input(input)
+    target = output or Path("reports") / f"{source.stem}-sweep.xlsx"
+    parse_values(values)  # a malformed VALUES fails before the scenario is read
+    check_study_outputs(target, html_path, source)
+    scenario = load_scenario(source)
+    p = parse_param(scenario, param)
+    result = sweep_study(
+        scenario, p, values, solver=solver, workers=workers, scheduler=scheduler, time_limit=time_limit
+    )
+    finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
+    sys.exit(statuses_exit(list(result.points["status"])))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--delta",
+    type=float,
+    default=0.2,
+    show_default=True,
+    help="How far each parameter moves down and up, as a fraction (0.2 = 20 %).",
+)
+@output_option("reports/<input>-tornado.xlsx")
+@json_option
+@html_option
+@solver_option
+@time_limit_option
+@workers_option
+@scheduler_option
+@user_errors
+@param_errors
+def tornado(
+    input: Path | None,
+    delta: float,
+    output: Path | None,
+    as_json: bool,
+    html_path: Path | None,
+    solver: str,
+    time_limit: float | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    """Move each parameter down and up by DELTA, one at a time, and rank them by the score's swing.
+
+    Parameters: each period's budget, each option's unit cost and gains, each
+    domain's weight, each partner's effectiveness, and weakest_link.
+
+    \b
+    Examples:
+      interop tornado
+      interop tornado inputs/example.xlsx --delta 0.1 --html reports/tornado.html
+    """
+    import math
+
+    from .report import summary
+    from .solver import solve as solve_scenario
+    from .studies import tornado as tornado_study
+    from .validate import load_scenario
+
+    source = study_input(input)
+    target = output or Path("reports") / f"{source.stem}-tornado.xlsx"
+    check_study_outputs(target, html_path, source)
+    scenario = load_scenario(source)
+    result = tornado_study(
+        scenario, delta=delta, solver=solver, workers=workers, scheduler=scheduler, time_limit=time_limit
+    )
+    base = None
+    if math.isnan(result.base_score):  # the base scenario itself has no plan: say why, as solve does
+        base = solve_scenario(scenario, solver=solver, time_limit=time_limit)
+    base = finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit, base)
+    if base is not None and not base.has_plan:
+        announce(summary(base), as_json)
+        sys.exit(STATUS_EXIT[base.status])
+    statuses = list(result.table["status_low"]) + list(result.table["status_high"])
+    sys.exit(EXIT_TIME_LIMIT if "time_limit" in statuses else EXIT_OK)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-n", "draws", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of draws."
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="The same seed gives the same numbers, whatever the number of workers.",
+)
+@output_option("reports/<input>-montecarlo.xlsx")
+@json_option
+@html_option
+@solver_option
+@time_limit_option
+@workers_option
+@scheduler_option
+@user_errors
+@param_errors
+def montecarlo(
+    input: Path | None,
+    draws: int,
+    seed: int,
+    output: Path | None,
+    as_json: bool,
+    html_path: Path | None,
+    solver: str,
+    time_limit: float | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    """Robustness to uncertain gains: draw every gain from triangular(gain_low, gain, gain_high).
+
+    For each draw: the optimal score, and the score the base case's plan really
+    reaches. Reports percentiles and histograms of both, each option's
+    probability of being funded, and each target's probability of being met by
+    the base plan.
+
+    \b
+    Examples:
+      interop montecarlo -n 1000 --seed 7
+      interop montecarlo inputs/example.xlsx -n 200 --workers 4 --html reports/mc.html
+    """
+    from .report import summary, to_json
+    from .studies import NoBasePlanError
+    from .studies import monte_carlo as monte_carlo_study
+    from .validate import load_scenario
+
+    source = study_input(input)
+    target = output or Path("reports") / f"{source.stem}-montecarlo.xlsx"
+    check_study_outputs(target, html_path, source)
+    scenario = load_scenario(source)
+    try:
+        result = monte_carlo_study(
+            scenario,
+            n=draws,
+            seed=seed,
+            solver=solver,
+            workers=workers,
+            scheduler=scheduler,
+            time_limit=time_limit,
+        )
+    except NoBasePlanError as error:
+        solution = error.solution
+        announce(summary(solution), as_json)
+        announce("Monte Carlo needs a base plan to evaluate: nothing was written.", as_json)
+        if as_json:
+            data = {"study": "montecarlo", "status": solution.status, "base": to_json(solution)}
+            click.echo(json.dumps(data, indent=2, allow_nan=False))
+        sys.exit(STATUS_EXIT[solution.status])
+    finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
+    sys.exit(EXIT_TIME_LIMIT if "time_limit" in set(result.draws["status"]) else EXIT_OK)

@@ -34,6 +34,20 @@ class BudgetRow:
     constraint: LpConstraint
 
 
+@dataclass(frozen=True)
+class UnitColumns:
+    """The unit variables as parallel arrays, so rows are built with numpy masks, not Python loops."""
+
+    option: np.ndarray
+    partner: np.ndarray
+    period: np.ndarray
+    variables: np.ndarray  # of LpVariable
+    cost: np.ndarray  # c_o * kappa_p of one unit
+
+    def pairs(self, mask: np.ndarray, coefficients: np.ndarray) -> Pairs:
+        return list(zip(self.variables[mask], coefficients[mask].tolist(), strict=True))
+
+
 @dataclass
 class Model:
     """A built LP and the handles later steps need to read it back."""
@@ -42,6 +56,8 @@ class Model:
     units: dict[tuple[int, int, int], LpVariable]  # (option, partner, period) positions; period from 1
     score: LpAffineExpression
     spend: LpAffineExpression
+    columns: UnitColumns  # the unit variables as arrays, with their costs
+    variable_count: int  # every variable the build created
     budget_rows: list[BudgetRow] = field(default_factory=list)
     target_rows: list[tuple[Target, LpConstraint]] = field(default_factory=list)
     shortfalls: list[LpVariable] = field(default_factory=list)  # elastic problem only
@@ -119,20 +135,6 @@ def define_units(
             if committed[o, p, t - 1] > 0:
                 var.lowBound = float(committed[o, p, t - 1])
     return units
-
-
-@dataclass(frozen=True)
-class UnitColumns:
-    """The unit variables as parallel arrays, so rows are built with numpy masks, not Python loops."""
-
-    option: np.ndarray
-    partner: np.ndarray
-    period: np.ndarray
-    variables: np.ndarray  # of LpVariable
-    cost: np.ndarray  # c_o * kappa_p of one unit
-
-    def pairs(self, mask: np.ndarray, coefficients: np.ndarray) -> Pairs:
-        return list(zip(self.variables[mask], coefficients[mask].tolist(), strict=True))
 
 
 def unit_columns(scenario: Scenario, units: dict[tuple[int, int, int], LpVariable]) -> UnitColumns:
@@ -285,7 +287,8 @@ def build(
     budget_rows = define_budgets(prob, scenario, columns)
     target_rows, shortfalls = define_targets(prob, scenario, stock, elastic)
     prob.setObjective(expr([(s, 1.0) for s in shortfalls]) if elastic else score)
-    return Model(prob, units, score, spend, budget_rows, target_rows, shortfalls)
+    created = len(units) + len(stock) + len(counted) + len(weakest) + len(shortfalls)
+    return Model(prob, units, score, spend, columns, created, budget_rows, target_rows, shortfalls)
 
 
 def least_money(model: Model, best_score: float) -> None:

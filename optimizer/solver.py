@@ -145,7 +145,7 @@ def warm_least_money(model: lp.Model, time_limit: float | None) -> Outcome:
     row = model.prob.constraints()[-1]
     if row.id != highs.getNumRow():  # PuLP and HiGHS disagree on rows: solve afresh
         return run(model.prob, "highs", time_limit)
-    columns = {v.id: j for j, v in enumerate(model.prob.exported_variables())}
+    columns = column_positions(model, highs.getNumCol())
     terms = [(columns[v.id], c) for v, c in row.items()]
     lower = row.getLb()
     highs.addRow(
@@ -156,8 +156,7 @@ def warm_least_money(model: lp.Model, time_limit: float | None) -> Outcome:
         np.array([c for _, c in terms]),
     )
     cost = np.zeros(highs.getNumCol())
-    for v, c in model.spend.items():
-        cost[columns[v.id]] = c
+    cost[[columns[v.id] for v in model.columns.variables]] = model.columns.cost
     highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
     highs.changeObjectiveOffset(0.0)
     highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
@@ -169,6 +168,19 @@ def warm_least_money(model: lp.Model, time_limit: float | None) -> Outcome:
         highs.run()
     make_solver("highs", time_limit).findSolutionValues(model.prob)
     return highs_outcome(highs)
+
+
+def column_positions(model: lp.Model, count: int) -> dict[int, int] | range:
+    """HiGHS column of each PuLP variable id.
+
+    PuLP numbers a problem's variables 0, 1, ... and hands HiGHS the used ones
+    in that order; when HiGHS has as many columns as there are variables, the
+    column is the id, and asking PuLP (190k wrappers on the large preset) is
+    avoided.
+    """
+    if model.variable_count == count:
+        return range(count)
+    return {v.id: j for j, v in enumerate(model.prob.exported_variables())}
 
 
 def export(model: lp.Model, path: str | os.PathLike[str]) -> None:
