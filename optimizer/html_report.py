@@ -200,7 +200,7 @@ def _table(
 # --------------------------------------------------------------------------- pictures
 
 
-class _Pictures:
+class Pictures:
     """matplotlib, imported on first use, with the report's style and no global backend change."""
 
     def __init__(self) -> None:
@@ -238,7 +238,7 @@ class _Pictures:
 
 
 def _heatmap(
-    pictures: _Pictures,
+    pictures: Pictures,
     solution: Solution,
     scores: np.ndarray,
     change: np.ndarray | None = None,
@@ -290,7 +290,7 @@ def _heatmap(
         return pictures.png(fig)
 
 
-def _spend_by_period_chart(pictures: _Pictures, solution: Solution, table: report.SpendTable) -> bytes:
+def _spend_by_period_chart(pictures: Pictures, solution: Solution, table: report.SpendTable) -> bytes:
     currency = solution.scenario.settings.currency
     x = np.arange(len(table.periods))
     top = max([*table.budget, *table.spend, 1e-9])
@@ -320,7 +320,7 @@ def _spend_by_period_chart(pictures: _Pictures, solution: Solution, table: repor
         return pictures.png(fig)
 
 
-def _spend_by_partner_chart(pictures: _Pictures, solution: Solution) -> bytes:
+def _spend_by_partner_chart(pictures: Pictures, solution: Solution) -> bytes:
     scenario = solution.scenario
     by_partner = report.spend_by_partner(solution)
     types = list(scenario.option_types)
@@ -470,7 +470,7 @@ def _header(solution: Solution) -> str:
             _plural(len(scenario.targets), "target"),
         ]
     )
-    status = f"{solution.status}: {report._status_text(solution)}"
+    status = f"{solution.status}: {report.status_text(solution)}"
     message = f'<p class="sub">Solver says: {_e(solution.message)}</p>' if solution.message else ""
     return (
         f'<header class="top"><h1>{_e(title)}</h1>'
@@ -526,7 +526,7 @@ def _cards(solution: Solution, before: np.ndarray, after: np.ndarray | None) -> 
         )
     score += _score_parts(solution)
     budget = sum(b.total for b in scenario.budgets)
-    spend, _ = report._spend(solution)
+    spend, _ = report.plan_spend(solution)
     if spend is not None:
         share = f"{spend / budget:.0%} of the budget" if budget > 0 else "no budget"
         money = (
@@ -594,7 +594,7 @@ def _count_sentence(solution: Solution, scores: np.ndarray) -> str:
 
 
 def _heatmap_section(
-    pictures: _Pictures, solution: Solution, before: np.ndarray, after: np.ndarray | None
+    pictures: Pictures, solution: Solution, before: np.ndarray, after: np.ndarray | None
 ) -> str:
     scenario = solution.scenario
     shape = (
@@ -702,7 +702,7 @@ def _binding_budgets(solution: Solution) -> dict[int, list[tuple[str, float]]]:
     result: dict[int, list[tuple[str, float]]] = {}
     if use is None or len(use) == 0:
         return result
-    for record in report._records(use, report._BUDGET_USE):
+    for record in report.table_records(use, report.BUDGET_USE_COLUMNS):
         price, period = record["shadow_price"], record["period"]
         if record["kind"] not in ("period", "type") or price is None or period is None or price <= 1e-9:
             continue
@@ -711,7 +711,7 @@ def _binding_budgets(solution: Solution) -> dict[int, list[tuple[str, float]]]:
     return result
 
 
-def _spend_section(pictures: _Pictures, solution: Solution) -> str:
+def _spend_section(pictures: Pictures, solution: Solution) -> str:
     scenario = solution.scenario
     currency = scenario.settings.currency
     table = report.spend_table(solution)
@@ -887,7 +887,9 @@ def _shortfalls_section(solution: Solution) -> str:
                 '<p class="note">The targets cannot all be met, but none could be named.</p></section>'
             )
         return ""
-    records = sorted(report._records(frame, report._SHORTFALLS), key=lambda r: -(r["shortfall"] or 0.0))
+    records = sorted(
+        report.table_records(frame, report.SHORTFALL_REPORT_COLUMNS), key=lambda r: -(r["shortfall"] or 0.0)
+    )
     rows = [
         [r["partner"], r["domain"], r["period"], _num(r["min_score"]), _num(r["reached"]),
          _num(r["shortfall"]), "" if r["row"] is None else r["row"]]
@@ -945,7 +947,7 @@ def _settings_section(solution: Solution, fingerprints: Sequence[Mapping[str, An
     scenario = solution.scenario
     settings = scenario.settings
     facts = [
-        ["status", f"{solution.status}: {report._status_text(solution)}"],
+        ["status", f"{solution.status}: {report.status_text(solution)}"],
         ["solver", f"{solution.solver}, {solution.seconds:.2f} s"],
         ["scenario", scenario.source or "(not from a file)"],
         ["weakest_link", f"{settings.weakest_link:g}"],
@@ -1034,7 +1036,7 @@ def render_html(
     """The report page as a string (see `write_html`)."""
     if fingerprints is None:
         fingerprints = report.input_fingerprints(inputs)
-    pictures = _Pictures()
+    pictures = Pictures()
     before, after = report.readiness_matrices(solution)
     body = [_header(solution), _cards(solution, before, after)]
     if not solution.has_plan:

@@ -81,7 +81,7 @@ _READINESS = (
     _Col("level", "int"),
     _Col("level_name", "text"),
 )
-_BUDGET_USE = (
+BUDGET_USE_COLUMNS = (
     _Col("kind", "text"),
     _Col("period", "int"),
     _Col("name", "text"),
@@ -90,7 +90,7 @@ _BUDGET_USE = (
     _Col("slack", "money"),
     _Col("shadow_price", "price"),
 )
-_SHORTFALLS = (
+SHORTFALL_REPORT_COLUMNS = (
     _Col("partner", "text"),
     _Col("domain", "text"),
     _Col("period", "int"),
@@ -115,7 +115,7 @@ _SUMMARY = (_Col("key", "text"), _Col("value", "text"))
 CSV_FILES = ("summary.csv", "allocation.csv", "readiness.csv", "budget_use.csv", "shortfalls.csv")
 _FILE_SUFFIXES_REFUSED_AS_FOLDER = (".csv", ".xls", ".xlsm")
 _CSV_LIVE_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_FORMATS = {
+NUMBER_FORMATS = {
     "int": "0",
     "money": "#,##0.00",
     "score": "0.0",
@@ -129,7 +129,7 @@ _NUMBER_FORMATS = {
 # --------------------------------------------------------------------------- values
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A JSON-ready Python value: numpy scalars unwrapped, NaN/inf/NA as None."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -150,7 +150,7 @@ def _plain(value: Any) -> Any:
 
 def _cell(value: Any, kind: CellKind) -> Any:
     """A plain value of the column's kind (whole numbers in int columns become int)."""
-    value = _plain(value)
+    value = plain(value)
     if value is None:
         return None
     if kind == "text":
@@ -163,13 +163,13 @@ def _cell(value: Any, kind: CellKind) -> Any:
 
 
 def _level_name(level: Any) -> str | None:
-    level = _plain(level)
+    level = plain(level)
     if isinstance(level, (int, float)) and 0 <= int(level) < len(schema.LEVEL_NAMES):
         return schema.LEVEL_NAMES[int(level)]
     return None
 
 
-def _records(table: pd.DataFrame, columns: tuple[_Col, ...]) -> list[dict[str, Any]]:
+def table_records(table: pd.DataFrame, columns: tuple[_Col, ...]) -> list[dict[str, Any]]:
     """Rows of `table` as plain dicts over `columns` (a missing column reads as None)."""
     if table is None or len(table) == 0:
         return []
@@ -188,13 +188,16 @@ def _records(table: pd.DataFrame, columns: tuple[_Col, ...]) -> list[dict[str, A
 def _tables(solution: Solution) -> dict[str, tuple[tuple[_Col, ...], list[dict[str, Any]]]]:
     """Every tabular part of the report: name -> (columns, records)."""
     tables = {
-        "allocation": (_ALLOCATION, _records(solution.allocation, _ALLOCATION)),
-        "readiness": (_READINESS, _records(solution.readiness, _READINESS)),
-        "budget_use": (_BUDGET_USE, _records(solution.budget_use, _BUDGET_USE)),
-        "shortfalls": (_SHORTFALLS, _records(solution.shortfalls, _SHORTFALLS)),
+        "allocation": (_ALLOCATION, table_records(solution.allocation, _ALLOCATION)),
+        "readiness": (_READINESS, table_records(solution.readiness, _READINESS)),
+        "budget_use": (BUDGET_USE_COLUMNS, table_records(solution.budget_use, BUDGET_USE_COLUMNS)),
+        "shortfalls": (
+            SHORTFALL_REPORT_COLUMNS,
+            table_records(solution.shortfalls, SHORTFALL_REPORT_COLUMNS),
+        ),
     }
     if solution.status == "evaluated":
-        tables["violations"] = (_VIOLATIONS, _records(solution.violations, _VIOLATIONS))
+        tables["violations"] = (_VIOLATIONS, table_records(solution.violations, _VIOLATIONS))
     return tables
 
 
@@ -222,7 +225,7 @@ def _comparison_tables(comparison: Comparison) -> dict[str, tuple[tuple[_Col, ..
         columns = tuple(
             _Col(c, "text" if c == "plan" and name == "compare" else _column_kind(c)) for c in frame
         )
-        tables[name] = (columns, _records(frame, columns))
+        tables[name] = (columns, table_records(frame, columns))
     return tables
 
 
@@ -254,11 +257,11 @@ def comparison_summary(comparison: Comparison) -> str:
         ("Funded by your plan, not by the optimum", comparison.only_in("plan", "optimum")),
     ):
         if names:
-            lines.append(f"  {title}: {', '.join(_clean(n) for n in names)}")
+            lines.append(f"  {title}: {', '.join(clean_text(n) for n in names)}")
     return "\n".join(lines)
 
 
-def _spend(solution: Solution) -> tuple[float | None, list[float | None]]:
+def plan_spend(solution: Solution) -> tuple[float | None, list[float | None]]:
     """Total spend and spend per period, or None where there is no plan."""
     periods = list(solution.scenario.periods)
     if not solution.has_plan:
@@ -268,7 +271,7 @@ def _spend(solution: Solution) -> tuple[float | None, list[float | None]]:
     return _cell(solution.spend, "money"), [_cell(x, "money") for x in solution.spend_by_period]
 
 
-def _status_text(solution: Solution) -> str:
+def status_text(solution: Solution) -> str:
     """One sentence on what the status means for the planner."""
     if solution.status == "optimal":
         return "best score found, then the least money spent reaching it"
@@ -484,11 +487,11 @@ def to_json(
     name and SHA-256 of each input, empty when none are given).
     """
     scenario = solution.scenario
-    spend, spend_by_period = _spend(solution)
+    spend, spend_by_period = plan_spend(solution)
     tables = _tables(solution)
     return {
         "status": str(solution.status),
-        "outcome": _status_text(solution),
+        "outcome": status_text(solution),
         "score": _cell(solution.score, "score"),
         "baseline_score": _cell(solution.baseline_score, "score"),
         "score_cap": _cell(scenario.settings.score_cap, "score"),
@@ -616,10 +619,10 @@ def solution_from_json(data: Any, scenario: Scenario, source: str = "result") ->
 def _summary_rows(solution: Solution) -> list[tuple[str, Any, CellKind]]:
     """The key/value rows of the summary sheet and summary.csv."""
     settings = solution.scenario.settings
-    spend, _ = _spend(solution)
+    spend, _ = plan_spend(solution)
     return [
         ("status", solution.status, "text"),
-        ("outcome", _status_text(solution), "text"),
+        ("outcome", status_text(solution), "text"),
         ("score_before", _cell(solution.baseline_score, "score"), "score"),
         ("score_after", _cell(solution.score, "score"), "score"),
         ("score_cap", _cell(settings.score_cap, "score"), "score"),
@@ -661,7 +664,7 @@ def _write_cell(ws: Any, row: int, col: int, value: Any, kind: CellKind, formats
         ws.write_number(row, col, value, formats.get(kind))
 
 
-def _write_rows(
+def write_rows(
     wb: Any,
     formats: dict[str, Any],
     name: str,
@@ -690,8 +693,8 @@ def _write_rows(
 def _write_table(
     wb: Any, formats: dict[str, Any], name: str, columns: tuple[_Col, ...], rows: list[dict[str, Any]]
 ) -> Any:
-    """One sheet of a report table (see `_write_rows`); returns the worksheet."""
-    return _write_rows(
+    """One sheet of a report table (see `write_rows`); returns the worksheet."""
+    return write_rows(
         wb,
         formats,
         name,
@@ -703,7 +706,7 @@ def _write_table(
 
 def _write_summary_sheet(wb: Any, formats: dict[str, Any], solution: Solution) -> None:
     rows = _summary_rows(solution)
-    ws = _write_rows(
+    ws = write_rows(
         wb, formats, "summary", [("key", "text"), ("value", "text")], [[k, v] for k, v, _ in rows]
     )
     # each value in its own format (the header list above gives one kind per column)
@@ -746,7 +749,7 @@ def excel_money_format(currency: str, base: str = "#,##0.00") -> str:
 def _workbook_formats(wb: Any, solution: Solution) -> dict[str, Any]:
     currency = solution.scenario.settings.currency
     formats: dict[str, Any] = {"header": wb.add_format({"bold": True, "bottom": 1})}
-    number_formats = dict(_NUMBER_FORMATS, money=excel_money_format(currency))
+    number_formats = dict(NUMBER_FORMATS, money=excel_money_format(currency))
     formats.update({k: wb.add_format({"num_format": f}) for k, f in number_formats.items()})
     formats["money_label"] = "".join(ch for ch in str(currency) if ch.isprintable()).strip()[:40]
     formats["wrap"] = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -796,7 +799,7 @@ def _write_spend_sheet(wb: Any, formats: dict[str, Any], solution: Solution) -> 
         for i, t in enumerate(table.periods)
     ]
     name = "spend_by_period"
-    ws = _write_rows(wb, formats, name, headers, rows, formats["money_label"])
+    ws = write_rows(wb, formats, name, headers, rows, formats["money_label"])
     n = len(rows)
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     for j, _ in enumerate(table.types, start=1):
@@ -871,7 +874,7 @@ def _write_domain_sheet(wb: Any, formats: dict[str, Any], solution: Solution) ->
         for r in records
     ]
     name = "readiness_by_domain"
-    ws = _write_rows(wb, formats, name, headers, rows)
+    ws = write_rows(wb, formats, name, headers, rows)
     n = len(rows)
     if n == 0:
         return
@@ -1064,9 +1067,7 @@ def _write_readme_sheet(wb: Any, formats: dict[str, Any], solution: Solution, sh
         about, columns = _SHEET_HELP[sheet]
         rows.append([sheet, None, about])
         rows.extend([sheet, column, meaning] for column, meaning in columns.items())
-    ws = _write_rows(
-        wb, formats, "README", [("sheet", "text"), ("column", "text"), ("meaning", "text")], rows
-    )
+    ws = write_rows(wb, formats, "README", [("sheet", "text"), ("column", "text"), ("meaning", "text")], rows)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 28)
     ws.set_column(2, 2, 100, formats["wrap"])
@@ -1165,7 +1166,7 @@ def _write_folder_atomically(solution: Solution, target: Path, comparison: Compa
 # --------------------------------------------------------------------------- input guard
 
 
-def _kind_of(output: Path) -> Literal["xlsx", "json", "csv"]:
+def output_kind(output: Path) -> Literal["xlsx", "json", "csv"]:
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
         return "xlsx"
@@ -1208,7 +1209,7 @@ def write_report(
     shown = os.fspath(output)
     target = Path(os.path.realpath(output))
     atomic.check_not_input([target], inputs, shown)
-    kind = _kind_of(Path(output))
+    kind = output_kind(Path(output))
     if kind == "csv":
         atomic.check_not_input([target / f for f in CSV_FILES], inputs, shown)
     if kind == "csv":
@@ -1256,7 +1257,7 @@ def _write_json(
 # --------------------------------------------------------------------------- terminal text
 
 
-def _clean(text: Any) -> str:
+def clean_text(text: Any) -> str:
     """User text safe for a terminal: control characters shown escaped, never obeyed."""
     return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
@@ -1272,7 +1273,7 @@ def _units(x: float) -> str:
 
 
 def _money(x: float, currency: str) -> str:
-    return f"{_one(x)} {_clean(currency)}".rstrip()
+    return f"{_one(x)} {clean_text(currency)}".rstrip()
 
 
 def summary(solution: Solution) -> str:
@@ -1281,13 +1282,13 @@ def summary(solution: Solution) -> str:
     settings = scenario.settings
     currency = settings.currency
     cap = f"{settings.score_cap:g}"
-    lines = [f"Status: {solution.status} ({_status_text(solution)})"]
+    lines = [f"Status: {solution.status} ({status_text(solution)})"]
     if solution.has_plan:
         lines.append(f"Score: {_one(solution.baseline_score)} -> {_one(solution.score)} (out of {cap})")
     else:
         lines.append(f"Score today: {_one(solution.baseline_score)} (out of {cap}); no plan")
     if solution.message and solution.status != "evaluated":
-        lines.append(f"Solver says: {_clean(solution.message)}")
+        lines.append(f"Solver says: {clean_text(solution.message)}")
 
     if solution.status == "infeasible" or (not solution.has_plan and len(solution.shortfalls)):
         lines.extend(_shortfall_lines(solution))
@@ -1298,17 +1299,19 @@ def summary(solution: Solution) -> str:
         lines.extend(_level_lines(solution))
         lines.extend(_top_option_lines(solution, currency))
     if solution.solver:
-        lines.append(f"Solver: {_clean(solution.solver)}, {solution.seconds:.2f} s")
+        lines.append(f"Solver: {clean_text(solution.solver)}, {solution.seconds:.2f} s")
     return "\n".join(lines)
 
 
 def _violation_lines(solution: Solution) -> list[str]:
-    records = _records(solution.violations, _VIOLATIONS)
+    records = table_records(solution.violations, _VIOLATIONS)
     if not records:
         return ["The plan keeps every rule of the scenario."]
     lines = [f"The plan breaks {len(records)} rule(s):"]
     for r in records:
-        what = " ".join([r["kind"], *(_clean(r[k]) for k in ("type", "option", "partner", "domain") if r[k])])
+        what = " ".join(
+            [r["kind"], *(clean_text(r[k]) for k in ("type", "option", "partner", "domain") if r[k])]
+        )
         amount = "short by" if r["kind"] == "target" else "over by"
         lines.append(
             f"  {what} in period {r['period']}: {_units(r['actual'])} against "
@@ -1318,13 +1321,13 @@ def _violation_lines(solution: Solution) -> list[str]:
 
 
 def _shortfall_lines(solution: Solution) -> list[str]:
-    records = _records(solution.shortfalls, _SHORTFALLS)
+    records = table_records(solution.shortfalls, SHORTFALL_REPORT_COLUMNS)
     if not records:
         return ["Unmet targets: none could be named."]
     lines = ["Unmet targets:"]
     for r in sorted(records, key=lambda r: -(r["shortfall"] or 0.0)):
         text = (
-            f"  {_clean(r['partner'])} in {_clean(r['domain'])} by period {r['period']}: "
+            f"  {clean_text(r['partner'])} in {clean_text(r['domain'])} by period {r['period']}: "
             f"needs {_one(r['min_score'] or 0.0)}, reaches {_one(r['reached'] or 0.0)} at best "
             f"(short {_one(r['shortfall'] or 0.0)})"
         )
@@ -1335,7 +1338,7 @@ def _shortfall_lines(solution: Solution) -> list[str]:
 
 
 def _spend_lines(solution: Solution, currency: str) -> list[str]:
-    spend, by_period = _spend(solution)
+    spend, by_period = plan_spend(solution)
     budgets = [b.total for b in solution.scenario.budgets]
     lines = [f"Spend: {_one(spend or 0.0)} of {_money(sum(budgets), currency)}"]
     for t, (used, total) in enumerate(zip(by_period, budgets, strict=True), start=1):
@@ -1345,7 +1348,7 @@ def _spend_lines(solution: Solution, currency: str) -> list[str]:
 
 def _level_lines(solution: Solution) -> list[str]:
     final = solution.scenario.horizon
-    records = [r for r in _records(solution.readiness, _READINESS) if r["period"] == final]
+    records = [r for r in table_records(solution.readiness, _READINESS) if r["period"] == final]
     if not records:
         return []
     lines = [f"Levels in period {final}:"]
@@ -1355,7 +1358,7 @@ def _level_lines(solution: Solution) -> list[str]:
             if r["domain"] == domain.id and r["level"] is not None:
                 counts[min(max(r["level"], 0), len(counts) - 1)] += 1
         parts = [f"{n} {name}" for n, name in zip(counts, schema.LEVEL_NAMES, strict=True) if n]
-        lines.append(f"  {_clean(domain.id)}: {', '.join(parts) if parts else 'no partner'}")
+        lines.append(f"  {clean_text(domain.id)}: {', '.join(parts) if parts else 'no partner'}")
     return lines
 
 
@@ -1368,7 +1371,9 @@ def _top_option_lines(solution: Solution, currency: str, top: int = 5) -> list[s
     lines = [f"Top options by cost ({min(top, len(ranked))} of {len(ranked)}):"]
     for option, units, cost in ranked[:top]:
         noun = "unit" if _units(float(units)) == "1" else "units"
-        lines.append(f"  {_clean(option)}: {_units(float(units))} {noun}, {_money(float(cost), currency)}")
+        lines.append(
+            f"  {clean_text(option)}: {_units(float(units))} {noun}, {_money(float(cost), currency)}"
+        )
     return lines
 
 

@@ -44,6 +44,7 @@ import xlsxwriter.utility
 from . import atomic, report
 from .errors import OutputError
 from .ranging import SensitivityReport
+from .report import clean_text as clean
 from .studies import BUDGET_KINDS, MonteCarloResult, SweepResult, TornadoResult
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def _value(value: Any) -> Any:
     """A plain cell value: NaN/NA None, an infinity the text 'inf' / '-inf', numpy scalars unwrapped."""
     if isinstance(value, (float, np.floating)) and math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    return report._plain(value)
+    return report.plain(value)
 
 
 # --------------------------------------------------------------------------- tables
@@ -313,7 +314,7 @@ def _write_json(result: Study, path: Path, inputs: list[str | os.PathLike[str]])
 
 def _formats(wb: Any, currency: str) -> dict[str, Any]:
     formats: dict[str, Any] = {"header": wb.add_format({"bold": True, "bottom": 1})}
-    number_formats = dict(report._NUMBER_FORMATS, money=report.excel_money_format(currency))
+    number_formats = dict(report.NUMBER_FORMATS, money=report.excel_money_format(currency))
     number_formats["ratio"] = "0.000"
     formats.update({k: wb.add_format({"num_format": f}) for k, f in number_formats.items()})
     formats["money_label"] = "".join(ch for ch in str(currency) if ch.isprintable()).strip()[:40]
@@ -383,9 +384,7 @@ def _write_workbook(result: Study, path: Path) -> None:
         formats = _formats(wb, _currency(result))
         sheets = {}
         for table in tables:
-            ws = report._write_rows(
-                wb, formats, table.name, table.headers, table.rows, formats["money_label"]
-            )
+            ws = report.write_rows(wb, formats, table.name, table.headers, table.rows, formats["money_label"])
             sheets[table.name] = (ws, table)
         summary_ws = sheets["summary"][0]
         summary_ws.set_column(1, 1, 60)
@@ -582,7 +581,7 @@ def check_output(output: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     shown = os.fspath(output)
     target = Path(os.path.realpath(output))
     atomic.check_not_input([target], inputs, shown)
-    kind = report._kind_of(Path(output))
+    kind = report.output_kind(Path(output))
     if kind == "csv":
         if target.exists() and not target.is_dir():
             raise OutputError(f"Cannot write CSV files into '{shown}': it is a file, not a folder.")
@@ -604,7 +603,7 @@ def write_study(
     inputs = list(inputs)
     shown = os.fspath(output)
     target = check_output(output, inputs)
-    kind = report._kind_of(Path(output))
+    kind = report.output_kind(Path(output))
     if kind == "csv":
         atomic.check_not_input([target / name for name in csv_names(result)], inputs, shown)
     try:
@@ -650,7 +649,7 @@ def _fmt(value: Any, decimals: int = 2) -> str:
     if isinstance(value, (float, np.floating)):
         text = f"{float(value):,.{decimals}f}"
         return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
-    return report._clean(value)
+    return clean(value)
 
 
 def _sensitivity_sections(result: SensitivityReport) -> list[Section]:
@@ -735,9 +734,9 @@ def _shadow_price_alt(rows: pd.DataFrame, currency: str) -> str:
 
 
 def _pictures() -> Any:
-    from .html_report import _Pictures
+    from .html_report import Pictures
 
-    return _Pictures()
+    return Pictures()
 
 
 def _shadow_price_figure(rows: pd.DataFrame, currency: str) -> bytes:
@@ -918,7 +917,7 @@ def _tornado_figure(result: TornadoResult, top: pd.DataFrame) -> bytes:
             y, high, left=base, color="white", edgecolor=ORANGE, hatch="///", label=f"up {pct}", linewidth=1.2
         )
         ax.axvline(base, color="#000000", linewidth=1)
-        ax.set_yticks(y, [report._clean(n)[:40] for n in top["label"]])
+        ax.set_yticks(y, [clean(n)[:40] for n in top["label"]])
         ax.invert_yaxis()
         ax.set_xlabel("optimal score")
         ax.legend(loc="lower right", fontsize=8)
@@ -1045,12 +1044,12 @@ def sensitivity_summary(
     if result.score is not None:
         lines[0] += f", score {result.score:.2f}"
     if result.message:
-        lines.append(f"Note: {report._clean(result.message)}")
+        lines.append(f"Note: {clean(result.message)}")
     if result.score is None:
         return "\n".join(lines)
     if result.sentences:
         lines.append("What the binding limits are worth:")
-        lines += [f"  {report._clean(s)}" for s in result.sentences[:sentences]]
+        lines += [f"  {clean(s)}" for s in result.sentences[:sentences]]
         if len(result.sentences) > sentences:
             lines.append(f"  ... and {len(result.sentences) - sentences} more in the report")
     else:
@@ -1063,7 +1062,7 @@ def sensitivity_summary(
         lines += _grid(
             ["limit", "period", "final", "price", "rhs", "increase", "decrease"],
             [
-                [report._clean(_limit_name(r))[:40], str(r.period), _fmt(r.activity), _fmt(r.shadow_price, 4),
+                [clean(_limit_name(r))[:40], str(r.period), _fmt(r.activity), _fmt(r.shadow_price, 4),
                  _fmt(r.rhs), _fmt(r.allowable_increase), _fmt(r.allowable_decrease)]
                 for r in table.head(rows).itertuples(index=False)
             ],
@@ -1078,7 +1077,7 @@ def sensitivity_summary(
         lines += _grid(
             ["option", "partner", "period", "per unit", "per money"],
             [
-                [report._clean(r.option), report._clean(r.partner), str(r.period),
+                [clean(r.option), clean(r.partner), str(r.period),
                  _fmt(r.reduced_cost, 4), _fmt(r.reduced_cost_per_money, 4)]
                 for r in result.entering.head(entering).itertuples(index=False)
             ],
@@ -1110,7 +1109,7 @@ def tornado_summary(result: TornadoResult, rows: int = 10) -> str:
     lines += _grid(
         ["parameter", "low", "high", "score low", "score high", "swing"],
         [
-            [report._clean(r.label)[:40], _fmt(r.low_value, 4), _fmt(r.high_value, 4), _fmt(r.score_low),
+            [clean(r.label)[:40], _fmt(r.low_value, 4), _fmt(r.high_value, 4), _fmt(r.score_low),
              _fmt(r.score_high), _fmt(r.swing)]
             for r in tornado_table(result).head(rows).itertuples(index=False)
         ],
@@ -1124,7 +1123,7 @@ def monte_carlo_summary(result: MonteCarloResult, rows: int = 8) -> str:
         f"{result.seconds:.1f} s; base case score {result.base_score:.2f}"
     ]
     if result.message:
-        lines.append(f"Note: {report._clean(result.message)}")
+        lines.append(f"Note: {clean(result.message)}")
     lines += _grid(
         ["statistic", "optimal score", "base plan's score"],
         [
@@ -1139,7 +1138,7 @@ def monte_carlo_summary(result: MonteCarloResult, rows: int = 8) -> str:
         lines += _grid(
             ["option", "funded", "in base plan"],
             [
-                [report._clean(r.option), f"{r.probability_funded:.0%}", _fmt(r.funded_in_base)]
+                [clean(r.option), f"{r.probability_funded:.0%}", _fmt(r.funded_in_base)]
                 for r in options.head(rows).itertuples(index=False)
             ],
         )
@@ -1148,7 +1147,7 @@ def monte_carlo_summary(result: MonteCarloResult, rows: int = 8) -> str:
         if len(missed):
             lines.append("Targets the base plan may miss (probability met):")
             lines += [
-                f"  {report._clean(r.partner)} {report._clean(r.domain)} >= {r.min_score:g} by period "
+                f"  {clean(r.partner)} {clean(r.domain)} >= {r.min_score:g} by period "
                 f"{r.period}: {r.probability_met:.0%}"
                 for r in missed.sort_values("probability_met").head(rows).itertuples(index=False)
             ]
