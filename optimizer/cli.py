@@ -50,10 +50,21 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import InputError, OutputError, SolverError
+        from .errors import InputError, OutputError, ParamError, SolverError
 
         try:
             return command(*args, **kwargs)
+        except ParamError as error:
+            message = str(error)
+            if command.__name__ == "sweep":
+                from .studies import param_help
+
+                if param_help() not in message:
+                    message += (
+                        f"\nValid PARAMs:\n{param_help()}\n"
+                        "VALUES: numbers separated by commas (0.8,1,1.2) or START:STOP:N (0.5:1.5:11)"
+                    )
+            fail(f"error: {message}\nNothing was written.", EXIT_INPUT)
         except InputError as error:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
@@ -493,27 +504,6 @@ def statuses_exit(statuses: list[str]) -> int:
     return EXIT_OK
 
 
-def param_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """ParamError (a bad PARAM, VALUES, delta or n): its message, the valid choices, exit 2."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .studies import ParamError, param_help
-
-        try:
-            return command(*args, **kwargs)
-        except ParamError as error:
-            message = str(error)
-            if command.__name__ == "sweep" and param_help() not in message:
-                message += (
-                    f"\nValid PARAMs:\n{param_help()}\n"
-                    "VALUES: numbers separated by commas (0.8,1,1.2) or START:STOP:N (0.5:1.5:11)"
-                )
-            fail(f"error: {message}\nNothing was written.", EXIT_INPUT)
-
-    return wrapper
-
-
 @main.command(context_settings=CONTEXT)
 @click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
 @output_option("reports/<input>-sensitivity.xlsx")
@@ -573,7 +563,6 @@ def sensitivity(
 @workers_option
 @scheduler_option
 @user_errors
-@param_errors
 def sweep(
     input: Path | None,
     param: str,
@@ -643,7 +632,6 @@ def sweep(
 @workers_option
 @scheduler_option
 @user_errors
-@param_errors
 def tornado(
     input: Path | None,
     delta: float,
@@ -710,7 +698,6 @@ def tornado(
 @workers_option
 @scheduler_option
 @user_errors
-@param_errors
 def montecarlo(
     input: Path | None,
     draws: int,

@@ -51,3 +51,7 @@ class OutputError(Exception):
 
 class SolverError(Exception):
     """The solver is missing or failed in a way that says nothing about the scenario."""
+
+
+class ParamError(ValueError):
+    """A study PARAM, its target or a value that cannot be used; the message names the valid choices."""

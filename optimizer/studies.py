@@ -29,6 +29,7 @@ import pandas as pd
 
 from . import model as lp
 from . import readiness
+from .errors import ParamError
 from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
 from .results import Solution, units_array
 from .scenario import Effect, Scenario
@@ -189,10 +190,6 @@ PARAMS: dict[str, str] = {
     "effectiveness:<partner>": "that partner's effectiveness, multiplier of its gains (>= 0)",
 }
 BUDGET_KINDS = ("budget_scale", "budget", "type_budget")
-
-
-class ParamError(ValueError):
-    """A PARAM name, its target or a value that cannot be used; the message names the valid choices."""
 
 
 @dataclass(frozen=True)
