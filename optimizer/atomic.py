@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +51,31 @@ def write_file_atomically(target: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         with contextlib.suppress(OSError):
             scratch.unlink()
+        raise
+
+
+def write_folder_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Run `write` on a temporary folder, then put its files in place.
+
+    A new folder appears whole (staged beside it, then renamed). In an existing
+    folder every file is written first, then each renamed over its old copy,
+    and the folder's other files are left alone.
+    """
+    if target.exists():
+        staging = temporary(target, "report", folder=True)
+        try:
+            write(staging)
+            for name in sorted(os.listdir(staging)):
+                os.replace(staging / name, target / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return
+    staging = temporary(target.parent, target.name, folder=True)
+    try:
+        write(staging)
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
         raise
 
 

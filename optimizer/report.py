@@ -34,7 +34,6 @@ import hashlib
 import json
 import math
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -1139,30 +1138,6 @@ def _write_csv_files(solution: Solution, folder: Path, comparison: Comparison | 
         _write_csv(folder / file_name, columns, rows)
 
 
-# --------------------------------------------------------------------------- atomic writing
-
-
-def _write_folder_atomically(solution: Solution, target: Path, comparison: Comparison | None) -> None:
-    if target.exists():
-        # Existing folder: stage all files inside it (same file system), then
-        # replace each old file; the folder's other files are left alone.
-        staging = atomic.temporary(target, "report", folder=True)
-        try:
-            _write_csv_files(solution, staging, comparison)
-            for file_name in sorted(os.listdir(staging)):
-                os.replace(staging / file_name, target / file_name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return
-    staging = atomic.temporary(target.parent, target.name, folder=True)
-    try:
-        _write_csv_files(solution, staging, comparison)
-        os.rename(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 # --------------------------------------------------------------------------- input guard
 
 
@@ -1226,7 +1201,9 @@ def write_report(
                 target, lambda path: _write_json(solution, path, inputs, fingerprints, comparison)
             )
         else:
-            _write_folder_atomically(solution, target, comparison)
+            atomic.write_folder_atomically(
+                target, lambda folder: _write_csv_files(solution, folder, comparison)
+            )
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise OutputError(f"Could not write the report to '{shown}': {reason}.") from exc

@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -546,27 +545,6 @@ def _write_csv_files(result: Study, folder: Path) -> None:
             os.fsync(handle.fileno())
 
 
-def _write_folder_atomically(result: Study, target: Path) -> None:
-    """A new folder appears whole (staged beside it, renamed); in an existing folder every file is
-    written first, then each renamed over its old copy; other files there are left alone."""
-    if target.exists():
-        staging = atomic.temporary(target, "study", folder=True)
-        try:
-            _write_csv_files(result, staging)
-            for name in sorted(os.listdir(staging)):
-                os.replace(staging / name, target / name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return
-    staging = atomic.temporary(target.parent, target.name, folder=True)
-    try:
-        _write_csv_files(result, staging)
-        os.rename(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 # --------------------------------------------------------------------------- writing
 
 
@@ -613,7 +591,7 @@ def write_study(
         elif kind == "json":
             atomic.write_file_atomically(target, lambda path: _write_json(result, path, inputs))
         else:
-            _write_folder_atomically(result, target)
+            atomic.write_folder_atomically(target, lambda folder: _write_csv_files(result, folder))
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise OutputError(f"Could not write the report to '{shown}': {reason}.") from exc
