@@ -447,6 +447,17 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     out["rebuild_full"] = time.perf_counter() - started
 
     # (b) warm in place in pulp.HiGHS's Highs object
+    def sweep_levels(highs: Any, rows: list[tuple[int, int]], after_each: Any) -> list[float]:
+        """Every budget level in place in `highs`: the same loop for (b) and (c)."""
+        objectives = []
+        for factor in factors:
+            for row_id, period in rows:
+                highs.changeRowBounds(row_id, -math.inf, float(totals[period - 1] * factor))
+            run_optimal(highs)
+            objectives.append(highs.getInfo().objective_function_value)
+            after_each()
+        return objectives
+
     def warm_pulp(read_back: bool) -> tuple[float, float, list[float], Any]:
         started = time.perf_counter()
         model = lp.build(scenario)
@@ -455,14 +466,10 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
         highs = model.prob.solverModel
         rows = [(row.constraint.id, row.period) for row in model.budget_rows if row.kind == "period"]
         reader = pulp.HiGHS(msg=False)
-        objectives, started = [], time.perf_counter()
-        for factor in factors:
-            for row_id, period in rows:
-                highs.changeRowBounds(row_id, -math.inf, float(totals[period - 1] * factor))
-            run_optimal(highs)
-            objectives.append(highs.getInfo().objective_function_value)
-            if read_back:
-                reader.findSolutionValues(model.prob)
+        started = time.perf_counter()
+        objectives = sweep_levels(
+            highs, rows, lambda: reader.findSolutionValues(model.prob) if read_back else None
+        )
         return setup, time.perf_counter() - started, objectives, model
 
     out["warm_setup"], out["warm"], objectives_b, model = warm_pulp(read_back=False)
@@ -482,12 +489,8 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
         if row.kind == "period":
             status, index = highs.getRowByName(row.constraint.name)
             rows.append((int(index), row.period))
-    objectives_c, started = [], time.perf_counter()
-    for factor in factors:
-        for row_id, period in rows:
-            highs.changeRowBounds(row_id, -math.inf, float(totals[period - 1] * factor))
-        run_optimal(highs)
-        objectives_c.append(highs.getInfo().objective_function_value)
+    started = time.perf_counter()
+    objectives_c = sweep_levels(highs, rows, lambda: None)
     out["highspy"] = time.perf_counter() - started
 
     out["max_objective_gap"] = float(

@@ -26,12 +26,6 @@ EXAMPLE_CSV = ROOT / "inputs" / "example"
 
 
 @pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
-@pytest.fixture
 def infeasible_csv(tmp_path: Path) -> Path:
     """The example plus targets no budget can reach: every partner at 100 in C2 by period 1."""
     scenario = load_scenario(EXAMPLE_CSV)

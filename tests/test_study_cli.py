@@ -29,13 +29,6 @@ EXAMPLE_XLSX = ROOT / "inputs" / "example.xlsx"
 EXAMPLE_CSV = ROOT / "inputs" / "example"
 
 
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
-    return CliRunner()
-
-
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small synthetic scenario (3 partners, 4 options): tornado on it is a few dozen solves."""
