@@ -12,9 +12,9 @@ tiny solve run first, so lazy imports and first-call costs are not counted):
   + write_report to .xlsx, one wall clock around all four. Inside solve.solve
   the steps are timed by wrapping, for the duration of the call,
   optimizer.model.build, the phase functions of optimizer.solver (run,
-  warm_least_money: each top-level call is one phase), pulp.HiGHS's own
-  steps (configure, buildSolverModel = the transfer of the model into HiGHS,
-  findSolutionValues = the read back) and highspy.Highs.run, so the numbers
+  warm_least_money: each top-level call is one phase), solver.to_highs
+  (the arrays passed to HiGHS), the reads of values and duals
+  (solver.Run.values, row_duals) and highspy.Highs.run, so the numbers
   follow solve.solve as it is, whatever it does between those calls;
 - the floor: the phase-1 model exported to MPS (optimizer.solver.export) and
   solved by highspy alone with the HiGHS options that our phase 1 ran with
@@ -28,9 +28,9 @@ Linux carries it over fork and exec, so a child reports at least the size
 of the parent that started it (kept in the JSON as maxrss). Start-up is timed
 in subprocesses, median of five. The sweep scales every period budget from
 0.5x to 1.5x: (a) rebuild and solve phase 1 at each level (and, apart, the
-full two-phase solve.solve), (b) build once, solve once with pulp.HiGHS,
-then change the rows in prob.solverModel and run() again, (c) the same in
-highspy alone on the exported MPS file.
+full two-phase solve.solve), (b) build once, solve once with
+optimizer.solver.run, then change the rows in its Highs object and run()
+again, (c) the same in highspy alone on the exported MPS file.
 """
 
 from __future__ import annotations
@@ -86,11 +86,6 @@ def quiet_stdout() -> contextlib.AbstractContextManager[None]:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else math.nan
-
-
-def option_value(highs: Any, name: str) -> Any:
-    found = highs.getOptionValue(name)
-    return found[1] if isinstance(found, tuple) else found
 
 
 def changed_options(options: Any) -> dict[str, Any]:
@@ -181,16 +176,16 @@ class Recorder:
                 if not is_phase or self.depth == 0:
                     self.events.append((label, phase, start, time.perf_counter()))
             if is_phase and self.depth == 0:
-                self.note(phase, args[0])
+                self.note(phase, result)
             return result
 
         setattr(owner, name, timed)
         self._undo.append((owner, name, original))
 
-    def note(self, phase: int, problem: Any) -> None:
-        """What HiGHS did in this phase, read at once (phase 2 may reuse the same Highs object)."""
-        highs = getattr(getattr(problem, "prob", problem), "solverModel", None)
-        if highs is None or not hasattr(highs, "getInfo"):
+    def note(self, phase: int, outcome: Any) -> None:
+        """What HiGHS did in this phase, read at once (phase 2 reuses the same Highs object)."""
+        highs = getattr(outcome, "highs", None)
+        if highs is None:
             return
         self.seen[phase] = {
             "iterations": iterations(highs),
@@ -201,18 +196,15 @@ class Recorder:
     @contextlib.contextmanager
     def active(self) -> Iterator[Recorder]:
         import highspy
-        import pulp
 
         lp, solving = project_module("model"), project_module("solver")
-        highs_class = pulp.apis.highs.HiGHS
         self.wrap(lp, "build", "build")
         for name in self.PHASES:
-            if hasattr(solving, name):
-                self.wrap(solving, name, "phase")
-        self.wrap(highs_class, "createAndConfigureSolver", "configure")
-        self.wrap(highs_class, "buildSolverModel", "transfer")
+            self.wrap(solving, name, "phase")
+        self.wrap(solving, "to_highs", "transfer")
         self.wrap(highspy.Highs, "run", "highs_run")
-        self.wrap(highs_class, "findSolutionValues", "read_back")
+        for name in ("values", "row_duals"):
+            self.wrap(solving.Run, name, "read_back")
         try:
             yield self
         finally:
@@ -245,7 +237,7 @@ def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, f
             continue
         steps[key] = span[1] - span[0]
         inner = 0.0
-        for label in ("configure", "transfer", "highs_run", "read_back"):
+        for label in ("transfer", "highs_run"):
             steps[f"{key}.{label}"] = recorder.total(label, number)
             inner += steps[f"{key}.{label}"]
         steps[f"{key}.other"] = steps[key] - inner
@@ -253,6 +245,7 @@ def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, f
     steps["before_phase1"] = (first[0] - started - steps["build"]) if first else math.nan
     steps["between"] = (second[0] - first[1]) if first and second else math.nan
     steps["after"] = ended - last_end
+    steps["read_back"] = recorder.total("read_back")
     steps["solve"] = ended - started
     steps["phases"] = recorder.phase
     return steps
@@ -414,7 +407,6 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     from dataclasses import replace
 
     import numpy as np
-    import pulp
 
     lp, solving = project_module("model"), project_module("solver")
     from optimizer.scenario import Budget
@@ -434,10 +426,9 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     # (a) rebuild each level: build + phase 1
     objectives_a, started = [], time.perf_counter()
     for factor in factors:
-        model = lp.build(scaled(float(factor)))
-        outcome = solving.run(model.prob, SOLVER, None)
+        outcome = solving.run(lp.build(scaled(float(factor))), SOLVER, None)
         assert outcome.status == "optimal", outcome
-        objectives_a.append(model.prob.solverModel.getInfo().objective_function_value)
+        objectives_a.append(outcome.highs.getInfo().objective_function_value)
     out["rebuild_phase1"] = time.perf_counter() - started
 
     # (a') rebuild each level: the full two-phase solve.solve
@@ -446,7 +437,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
         assert solving.solve(scaled(float(factor)), SOLVER).status == "optimal"
     out["rebuild_full"] = time.perf_counter() - started
 
-    # (b) warm in place in pulp.HiGHS's Highs object
+    # (b) warm in place in the Highs object that optimizer.solver.run solved
     def sweep_levels(highs: Any, rows: list[tuple[int, int]], after_each: Any) -> list[float]:
         """Every budget level in place in `highs`: the same loop for (b) and (c)."""
         objectives = []
@@ -458,27 +449,23 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
             after_each()
         return objectives
 
-    def warm_pulp(read_back: bool) -> tuple[float, float, list[float], Any]:
+    def warm_ours(read_back: bool) -> tuple[float, float, list[float], Any]:
         started = time.perf_counter()
         model = lp.build(scenario)
-        solving.run(model.prob, SOLVER, None)
+        first = solving.run(model, SOLVER, None)
         setup = time.perf_counter() - started
-        highs = model.prob.solverModel
-        rows = [(row.constraint.id, row.period) for row in model.budget_rows if row.kind == "period"]
-        reader = pulp.HiGHS(msg=False)
+        rows = [(row.row, row.period) for row in model.budget_rows if row.kind == "period"]
         started = time.perf_counter()
-        objectives = sweep_levels(
-            highs, rows, lambda: reader.findSolutionValues(model.prob) if read_back else None
-        )
-        return setup, time.perf_counter() - started, objectives, model
+        objectives = sweep_levels(first.highs, rows, lambda: first.values() if read_back else None)
+        return setup, time.perf_counter() - started, objectives, (model, first.highs)
 
-    out["warm_setup"], out["warm"], objectives_b, model = warm_pulp(read_back=False)
-    _, out["warm_read_back"], _, _ = warm_pulp(read_back=True)
+    out["warm_setup"], out["warm"], objectives_b, (model, ours) = warm_ours(read_back=False)
+    _, out["warm_read_back"], _, _ = warm_ours(read_back=True)
 
     # (c) the same sweep in highspy alone, on the exported phase-1 model
     mps = workdir / f"sweep-{name}.mps"
     solving.export(lp.build(scenario), mps)
-    options = changed_options(model.prob.solverModel)
+    options = changed_options(ours)
     started = time.perf_counter()
     highs = new_highs(options)
     read_model(highs, str(mps))
@@ -487,7 +474,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     rows = []
     for row in model.budget_rows:
         if row.kind == "period":
-            status, index = highs.getRowByName(row.constraint.name)
+            status, index = highs.getRowByName(model.row_names[row.row])
             rows.append((int(index), row.period))
     started = time.perf_counter()
     objectives_c = sweep_levels(highs, rows, lambda: None)
@@ -519,19 +506,16 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("build", "build: model.build", "s"),
     ("before_phase1", "  solve: other before phase 1", "s"),
     ("phase1", "phase 1 (solve.run)", "s"),
-    ("phase1.configure", "  configure solver", "s"),
-    ("phase1.transfer", "  transfer PuLP -> HiGHS (buildSolverModel)", "s"),
+    ("phase1.transfer", "  pass the arrays to HiGHS (solver.to_highs)", "s"),
     ("phase1.highs_run", "  HiGHS run()", "s"),
-    ("phase1.read_back", "  read back values, duals (findSolutionValues)", "s"),
     ("phase1.other", "  other (solver lookup, status, ...)", "s"),
     ("between", "between phases (duals, least_money)", "s"),
     ("phase2", "phase 2 (solve.warm_least_money or run)", "s"),
-    ("phase2.configure", "  configure solver", "s"),
-    ("phase2.transfer", "  transfer PuLP -> HiGHS (buildSolverModel)", "s"),
+    ("phase2.transfer", "  pass the arrays to HiGHS (not when warm)", "s"),
     ("phase2.highs_run", "  HiGHS run()", "s"),
-    ("phase2.read_back", "  read back values, duals (findSolutionValues)", "s"),
-    ("phase2.other", "  other (rows, costs in Python, ...)", "s"),
+    ("phase2.other", "  other (score row, costs, ...)", "s"),
     ("after", "after phase 2 (plan, readiness, tables)", "s"),
+    ("read_back", "  of between and after: read values, duals from HiGHS", "s"),
     ("solve", "solve.solve whole", "s"),
     ("report", "write_report .xlsx", "s"),
     ("whole", "END TO END (read -> report)", "s"),
@@ -607,8 +591,8 @@ def print_sweep(s: dict[str, Any]) -> None:
     rows = [
         ["(a) rebuild each level: build + phase 1", cell(s["rebuild_phase1"], "s")],
         ["(a') rebuild each level: full solve.solve (2 phases)", cell(s["rebuild_full"], "s")],
-        ["(b) warm in pulp's Highs: changeRowBounds + run()", cell(s["warm"], "s")],
-        ["(b') (b) + PuLP findSolutionValues per level", cell(s["warm_read_back"], "s")],
+        ["(b) warm in our Highs: changeRowBounds + run()", cell(s["warm"], "s")],
+        ["(b') (b) + read the plan (Run.values) per level", cell(s["warm_read_back"], "s")],
         ["(c) highspy alone on the MPS: changeRowBounds + run()", cell(s["highspy"], "s")],
         ["    setup of (b): build + first solve (apart)", cell(s["warm_setup"], "s")],
         ["    setup of (c): read MPS + first solve (apart)", cell(s["highspy_setup"], "s")],
@@ -661,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     from importlib.metadata import version
 
     print(f"python {sys.version.split()[0]}, PuLP {version('pulp')}, highspy {version('highspy')}")
-    print(f"solver: pulp.HiGHS in process (optimizer.solver, solver='{SOLVER}'); {os.cpu_count()} CPUs")
+    print(f"solver: highspy in process (optimizer.solver, solver='{SOLVER}'); {os.cpu_count()} CPUs")
     results: dict[str, Any] = {"presets": [], "startup": None, "sweep": None}
     with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
         workdir = Path(tmp)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import model as lp
 from .scenario import Scenario
-from .solver import DUAL_SIGN, quiet_stdout, run
+from .solver import Run, quiet_stdout, run
 
 CONSTRAINT_COLUMNS = [
     "kind",
@@ -121,7 +121,7 @@ def sensitivity(
     started = time.perf_counter()
     model = lp.build(scenario)
     solving = time.perf_counter()
-    outcome = run(model.prob, solver, time_limit)
+    outcome = run(model, solver, time_limit)
     solved_in = time.perf_counter() - solving
     currency = scenario.settings.currency
     if not outcome.has_plan:
@@ -142,11 +142,13 @@ def sensitivity(
             seconds=time.perf_counter() - started,
             extended_ranges=False,
         )
-    score = float(model.score.value())
+    plan = outcome.values()
+    score = float(model.score @ plan)
     rows = _rows(model)
-    sign = DUAL_SIGN[solver]
-    prices = np.array([sign * direction * (c.pi or 0.0) for _, _, _, _, direction, c in rows])
-    activity = np.array([_activity(c) for *_, c in rows])
+    index = np.array([i for *_, i in rows], dtype=int)
+    direction = np.array([d for *_, d, _ in rows], dtype=float)
+    prices = direction * outcome.row_duals()[index]
+    activity = model.activity(plan)[index]
     ranges = None
     message = ""
     if solver != "highs":
@@ -156,7 +158,7 @@ def sensitivity(
     else:
         # each warm run that extends a range gets a limit; one that stops short leaves its range narrower
         warm_limit = time_limit if time_limit is not None else max(2.0, 10 * solved_in)
-        ranges, stalled = _ranges(model, rows, extend_ranges, warm_limit)
+        ranges, stalled = _ranges(model, outcome, rows, extend_ranges, warm_limit)
         if ranges is None:
             message = "HiGHS gave no valid ranging for this model: shadow prices and reduced costs only"
         elif stalled:
@@ -164,8 +166,8 @@ def sensitivity(
                 f"{stalled} range end(s) could not be carried past a degenerate basis change in time: "
                 "there the price holds over at least the range given"
             )
-    constraints = _constraint_table(rows, prices, activity, ranges)
-    units = _unit_table(scenario, model, sign)
+    constraints = _constraint_table(model, rows, prices, activity, ranges)
+    units = _unit_table(scenario, model, outcome)
     return SensitivityReport(
         status=outcome.status,
         solver=solver,
@@ -182,33 +184,29 @@ def sensitivity(
     )
 
 
-# (kind, period, name, domain, direction, constraint); direction +1 for <= rows, -1 for >= rows
-Row = tuple[str, int, str, str, int, object]
+# (kind, period, name, domain, direction, row of the LP); direction +1 for <= rows, -1 for >= rows
+Row = tuple[str, int, str, str, int, int]
 
 
 def _rows(model: lp.Model) -> list[Row]:
-    rows: list[Row] = [(b.kind, b.period, b.name, "", 1, b.constraint) for b in model.budget_rows]
-    rows += [("target", t.period, t.partner, t.domain, -1, c) for t, c in model.target_rows]
+    rows: list[Row] = [(b.kind, b.period, b.name, "", 1, b.row) for b in model.budget_rows]
+    rows += [("target", t.period, t.partner, t.domain, -1, i) for t, i in model.target_rows]
     return rows
 
 
-def _activity(constraint: object) -> float:
-    return float(sum(coef * (var.varValue or 0.0) for var, coef in constraint.items()))
-
-
-def _rhs(constraint: object) -> float:
-    lower, upper = constraint.getLb(), constraint.getUb()
-    return float(upper if upper is not None else lower)
+def _rhs(model: lp.Model, i: int) -> float:
+    upper = float(model.row_upper[i])
+    return upper if math.isfinite(upper) else float(model.row_lower[i])
 
 
 def _ranges(
-    model: lp.Model, rows: list[Row], extend: bool, time_limit: float | None
+    model: lp.Model, outcome: Run, rows: list[Row], extend: bool, time_limit: float | None
 ) -> tuple[list[tuple[float, float, float, float]] | None, int]:
     """(lower_limit, upper_limit, basis_lower, basis_upper) of each row's rhs (None without ranging),
     and how many ends stopped short of their full extension."""
     import highspy
 
-    highs = model.prob.solverModel
+    highs = outcome.highs
     with quiet_stdout():
         status, ranging = highs.getRanging()
     if status != highspy.HighsStatus.kOk or not ranging.valid:
@@ -217,9 +215,8 @@ def _ranges(
     solution = highs.getSolution()
     copy = _Copy(highs, time_limit) if extend else None
     result = []
-    for *_, direction, constraint in rows:
-        i = constraint.id
-        rhs = _rhs(constraint)
+    for *_, direction, i in rows:
+        rhs = _rhs(model, i)
         dual = float(solution.row_dual[i])
         if basis.row_status[i] == highspy.HighsBasisStatus.kBasic:
             value = float(solution.row_value[i])
@@ -298,14 +295,15 @@ class _Copy:
 
 
 def _constraint_table(
+    model: lp.Model,
     rows: list[Row],
     prices: np.ndarray,
     activity: np.ndarray,
     ranges: list[tuple[float, float, float, float]] | None,
 ) -> pd.DataFrame:
     records = []
-    for n, (kind, period, name, domain, direction, constraint) in enumerate(rows):
-        rhs = _rhs(constraint)
+    for n, (kind, period, name, domain, direction, i) in enumerate(rows):
+        rhs = _rhs(model, i)
         slack = direction * (rhs - activity[n])
         price = float(prices[n])
         if ranges is None:
@@ -336,13 +334,17 @@ def _constraint_table(
     return table
 
 
-def _unit_table(scenario: Scenario, model: lp.Model, sign: float) -> pd.DataFrame:
+def _unit_table(scenario: Scenario, model: lp.Model, outcome: Run) -> pd.DataFrame:
+    columns = model.units
+    count = len(columns.option)
+    values = np.maximum(0.0, outcome.values()[:count]).tolist()
+    costs = (-outcome.reduced_costs()[:count]).tolist()
     records = []
-    for (o, p, t), var in model.units.items():
+    for o, p, t, units, reduced in zip(
+        columns.option.tolist(), columns.partner.tolist(), columns.period.tolist(), values, costs, strict=True
+    ):
         option = scenario.options[o]
         money = option.unit_cost * scenario.partners[p].cost_factor
-        units = max(0.0, var.varValue or 0.0)
-        reduced = -sign * (var.dj or 0.0)
         reduced = 0.0 if abs(reduced) < TOLERANCE else reduced
         cap = option.max_units
         at_max = cap is not None and units >= cap - 1e-9 * max(1.0, cap)

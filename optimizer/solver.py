@@ -9,16 +9,17 @@ and nowhere else.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pulp
 
 from . import model as lp
 from . import readiness
@@ -36,38 +37,49 @@ from .results import (
 )
 from .scenario import Scenario
 
+if TYPE_CHECKING:
+    import pulp
+
 SOLVERS = {"highs": "HiGHS", "cbc": "COIN_CMD"}
-DUAL_SIGN = {"highs": 1.0, "cbc": -1.0}  # COIN_CMD's duals of a maximisation come back negated
+INF = math.inf
 
 
 @dataclass
 class SolvedModel:
     """The live handles of a solve, for warm re-solves and ranging in later work.
 
-    `model.prob` is the PuLP problem after phase 2 (its last row is the
-    phase-2 score row). `highs` is HiGHS's own model (None with CBC), solved
-    in place: phase 1, then phase 2 warm from phase 1's basis; dropping that
-    last row and restoring the score as objective gives phase 1 back. With
-    HiGHS the solution lives there: PuLP's variables are not filled in.
+    `model` is the LP of the last phase run (phase 2's last row is its score
+    row). `highs` is HiGHS's own model (None with CBC), solved in place:
+    phase 1, then phase 2 warm from phase 1's basis; dropping that last row
+    and restoring the score as objective gives phase 1 back.
     """
 
     model: lp.Model
     highs: object | None
 
 
+def installed(name: str) -> bool:
+    """HiGHS runs in process through highspy; CBC through PuLP's COIN_CMD."""
+    if name == "highs":
+        import importlib.util
+
+        return importlib.util.find_spec("highspy") is not None
+    import pulp
+
+    return bool(pulp.getSolver(SOLVERS[name], msg=False).available())
+
+
 def available_solvers() -> dict[str, bool]:
     """Which of our solvers this installation can run."""
-    installed = set(pulp.listSolvers(onlyAvailable=True))
-    return {name: SOLVERS[name] in installed for name in SOLVERS}
+    return {name: installed(name) for name in SOLVERS}
 
 
-def make_solver(name: str, time_limit: float | None) -> pulp.LpSolver:
+def check_solver(name: str) -> None:
     if name not in SOLVERS:
         raise SolverError(f"unknown solver '{name}': choose one of {', '.join(SOLVERS)}")
-    if not available_solvers()[name]:
+    if not installed(name):
         hint = "pip install highspy" if name == "highs" else "pip install 'pulp[cbc]'"
         raise SolverError(f"the solver '{name}' is not installed here ({hint})")
-    return pulp.getSolver(SOLVERS[name], msg=False, timeLimit=time_limit)
 
 
 @contextlib.contextmanager
@@ -91,88 +103,167 @@ def quiet_stdout() -> Iterator[None]:
         os.close(devnull)
 
 
+def to_highs(model: lp.Model, time_limit: float | None = None) -> object:
+    """A HiGHS model holding the LP, passed from the arrays in one call; messages off."""
+    import highspy
+
+    with quiet_stdout():  # the first Highs() of a process prints a banner on descriptor 1
+        highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("time_limit", INF if time_limit is None else float(time_limit))
+    passed = highs.passModel(
+        model.column_count,
+        model.row_count,
+        len(model.row_index),
+        int(highspy.MatrixFormat.kRowwise),
+        int(highspy.ObjSense.kMaximize if model.maximise else highspy.ObjSense.kMinimize),
+        0.0,
+        model.objective,
+        model.col_lower,
+        model.col_upper,
+        model.row_lower,
+        model.row_upper,
+        model.row_start[:-1],  # HiGHS takes each row's start, not the end of the last
+        model.row_index,
+        model.row_value,
+        np.zeros(model.column_count, dtype=np.int32),  # all continuous: this overload needs it said
+    )
+    if passed != highspy.HighsStatus.kOk:
+        raise SolverError(f"HiGHS refused the model ({passed.name}): this is a bug, please report it")
+    return highs
+
+
+def to_pulp(model: lp.Model) -> tuple[pulp.LpProblem, list[pulp.LpVariable], list[pulp.LpConstraint]]:
+    """The PuLP problem of the LP, with its variables and constraints in column and row order.
+
+    Names are model.md's (x_o0_p1_t2, stock_p0_d1_t3, ...), so an exported file reads.
+    """
+    import pulp
+    from pulp import LpAffineExpression
+
+    prob = pulp.LpProblem("readiness", pulp.LpMaximize if model.maximise else pulp.LpMinimize)
+    made = prob.add_variable_dicts("%s", model.column_names())
+    variables = list(made.values())
+    for var, low, up in zip(variables, model.col_lower.tolist(), model.col_upper.tolist(), strict=True):
+        var.lowBound = None if low == -INF else low
+        var.upBound = None if up == INF else up
+    constraints = []
+    starts = model.row_start.tolist()
+    index, value = model.row_index.tolist(), model.row_value.tolist()
+    for i, name in enumerate(model.row_names):
+        span = range(starts[i], starts[i + 1])
+        expression = LpAffineExpression.from_list([(variables[index[k]], value[k]) for k in span])
+        low, up = float(model.row_lower[i]), float(model.row_upper[i])
+        if low == up:
+            constraint = expression == low
+        elif low == -INF:
+            constraint = expression <= up
+        else:
+            constraint = expression >= low  # no row of ours has two different finite bounds
+        constraints.append(prob.addConstraint(constraint, name))
+    used = np.flatnonzero(model.objective).tolist()
+    prob.setObjective(LpAffineExpression.from_list([(variables[j], float(model.objective[j])) for j in used]))
+    return prob, variables, constraints
+
+
 @dataclass(frozen=True)
-class Outcome:
+class Run:
+    """One LP solved, read the same way whichever solver ran it.
+
+    With HiGHS the numbers stay in its model and are read when asked for; with
+    CBC they are copied out of PuLP once. Duals follow HiGHS's sign convention:
+    COIN_CMD's come back negated on a maximisation (PuLP negates the objective
+    it writes), and are turned round here, once.
+    """
+
     status: str  # "optimal", "infeasible", "time_limit", "error"
     has_plan: bool
+    highs: object | None = None
+    cbc: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # column values, row duals, reduced costs
+
+    def values(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_value) if self.highs is not None else self.cbc[0]
+
+    def row_duals(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().row_dual) if self.highs is not None else self.cbc[1]
+
+    def reduced_costs(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_dual) if self.highs is not None else self.cbc[2]
 
 
-def run(prob: pulp.LpProblem, solver_name: str, time_limit: float | None, read_back: bool = True) -> Outcome:
-    """Solve once and say plainly what came of it.
-
-    With HiGHS and `read_back=False` the solution stays in `prob.solverModel`:
-    PuLP copying 190k values and duals into its variables costs 0.4 s on the
-    large preset, for numbers `solve` reads straight from HiGHS.
-    """
-    solver = make_solver(solver_name, time_limit)
-    if solver_name == "highs" and not read_back:
+def run(model: lp.Model, solver: str, time_limit: float | None) -> Run:
+    """Solve the LP once and say plainly what came of it."""
+    check_solver(solver)
+    if solver == "highs":
+        highs = to_highs(model, time_limit)
         with quiet_stdout():
-            solver.createAndConfigureSolver(prob)
-            solver.buildSolverModel(prob)
-            solver.callSolver(prob)
-        return highs_outcome(prob.solverModel)
+            highs.run()
+        return highs_outcome(highs)
+    import pulp
+
+    prob, variables, constraints = to_pulp(model)
     with quiet_stdout():
-        stats = prob.solve(solver)
-    if solver_name == "highs":
-        return highs_outcome(prob.solverModel)
-    return coin_outcome(stats)
+        stats = prob.solve(pulp.getSolver(SOLVERS["cbc"], msg=False, timeLimit=time_limit))
+    sign = -1.0 if model.maximise else 1.0
+    numbers = (
+        np.array([v.varValue or 0.0 for v in variables]),
+        np.array([sign * (c.pi or 0.0) for c in constraints]),
+        np.array([sign * (v.dj or 0.0) for v in variables]),
+    )
+    return coin_outcome(stats, numbers)
 
 
-def highs_outcome(highs: object) -> Outcome:
-    """HiGHS's own status: PuLP may claim a solution where HiGHS holds none."""
+def highs_outcome(highs: object) -> Run:
+    """HiGHS's own status: a solver stopped by its limit may claim a value while holding no plan."""
     import highspy
 
     status = highs.getModelStatus()
     feasible = highs.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
     if status == highspy.HighsModelStatus.kOptimal:
-        return Outcome("optimal", True)
+        return Run("optimal", True, highs)
     if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-        return Outcome("infeasible", False)
+        return Run("infeasible", False, highs)
     if status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit):
-        return Outcome("time_limit", feasible)
-    return Outcome("error", False)
+        return Run("time_limit", feasible, highs)
+    return Run("error", False, highs)
 
 
-def coin_outcome(stats: object) -> Outcome:
+def coin_outcome(stats: object, numbers: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Run:
+    import pulp
+
     s = pulp.LpSolveStatus
     if stats.status == s.Optimal:
-        return Outcome("optimal", True)
+        return Run("optimal", True, cbc=numbers)
     if stats.status == s.Infeasible:
-        return Outcome("infeasible", False)
+        return Run("infeasible", False, cbc=numbers)
     if stats.status in (s.TimeLimit, s.NotSolved):
-        return Outcome("time_limit", bool(stats.has_solution))
-    return Outcome("error", False)
+        return Run("time_limit", bool(stats.has_solution), cbc=numbers)
+    return Run("error", False, cbc=numbers)
 
 
-def warm_least_money(model: lp.Model, time_limit: float | None) -> Outcome:
-    """Phase 2 inside HiGHS's solved model, from phase 1's basis.
+def warm_least_money(first: Run, phase2: lp.Model, time_limit: float | None) -> Run:
+    """Phase 2 inside HiGHS's solved phase-1 model, from phase 1's basis.
 
-    `lp.least_money` has added the score row and the spend objective to the
-    PuLP problem; the same changes go to HiGHS in place (a rebuild and cold
-    solve cost 2-3x more on large scenarios), then PuLP reads the values back.
+    `phase2` is `lp.least_money` of phase 1: its last row (the score) and its
+    objective (spend) go to HiGHS in place; a fresh transfer and cold solve
+    cost 2-3x more on large scenarios.
     """
     import highspy
 
-    highs = model.prob.solverModel
-    row = model.prob.constraints()[-1]
-    if row.id != highs.getNumRow():  # PuLP and HiGHS disagree on rows: solve afresh
-        return run(model.prob, "highs", time_limit)
-    columns = column_positions(model, highs.getNumCol())
-    terms = [(columns[v.id], c) for v, c in row.items()]
-    lower = row.getLb()
+    highs = first.highs
+    last = phase2.row_count - 1
+    span = slice(phase2.row_start[last], phase2.row_start[last + 1])
     highs.addRow(
-        -highspy.kHighsInf if lower is None else lower,
-        highspy.kHighsInf,
-        len(terms),
-        np.array([j for j, _ in terms], dtype=np.int32),
-        np.array([c for _, c in terms]),
+        float(phase2.row_lower[last]),
+        INF,
+        span.stop - span.start,
+        phase2.row_index[span],
+        phase2.row_value[span],
     )
-    cost = np.zeros(highs.getNumCol())
-    cost[[columns[v.id] for v in model.columns.variables]] = model.columns.cost
-    highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
-    highs.changeObjectiveOffset(0.0)
+    columns = phase2.column_count
+    highs.changeColsCost(columns, np.arange(columns, dtype=np.int32), phase2.objective)
     highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    highs.setOptionValue("time_limit", float("inf") if time_limit is None else float(time_limit))
+    highs.setOptionValue("time_limit", INF if time_limit is None else float(time_limit))
     # Phase 1's optimum is feasible for phase 2: primal simplex goes on from it (large preset:
     # 1 iteration against 4,049 for the default dual simplex).
     highs.setOptionValue("simplex_strategy", 4)
@@ -181,30 +272,18 @@ def warm_least_money(model: lp.Model, time_limit: float | None) -> Outcome:
     return highs_outcome(highs)
 
 
-def column_positions(model: lp.Model, count: int) -> dict[int, int] | range:
-    """HiGHS column of each PuLP variable id.
-
-    PuLP numbers a problem's variables 0, 1, ... and hands HiGHS the used ones
-    in that order; when HiGHS has as many columns as there are variables, the
-    column is the id, and asking PuLP (190k wrappers on the large preset) is
-    avoided.
-    """
-    if model.variable_count == count:
-        return range(count)
-    return {v.id: j for j, v in enumerate(model.prob.exported_variables())}
-
-
 def export(model: lp.Model, path: str | os.PathLike[str]) -> None:
-    """Write the phase-1 LP as .mps or .lp so any solver can check it."""
+    """Write the phase-1 LP as .mps or .lp, through PuLP, so any solver can check it."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".mps", ".lp"):
         raise OutputError(f"cannot export the model to '{target}': the name must end in .mps or .lp")
     target.parent.mkdir(parents=True, exist_ok=True)
+    prob = to_pulp(model)[0]
     if suffix == ".mps":
-        model.prob.writeMPS(str(target), with_objsense=True)
+        prob.writeMPS(str(target), with_objsense=True)
     else:
-        model.prob.writeLP(str(target))
+        prob.writeLP(str(target))
 
 
 def solve(
@@ -231,7 +310,7 @@ def solve(
     model = lp.build(scenario, committed=committed)
     if export_model is not None:
         export(model, export_model)
-    first = run(model.prob, solver, time_limit, read_back=solver != "highs")
+    first = run(model, solver, time_limit)
     if first.status == "infeasible":
         return infeasible(scenario, solver, time_limit, started, committed)
     if not first.has_plan:
@@ -242,25 +321,31 @@ def solve(
         )
         return no_plan(scenario, first.status, solver, started, reason)
 
-    best, prices = phase1_results(model, solver)
-    status, message = first.status, ""
+    plan = first.values()
+    best = float(model.score @ plan)
+    duals = first.row_duals()
+    prices = [max(0.0, float(duals[row.row])) for row in model.budget_rows]
+    status, message, solved = first.status, "", model
     if first.status == "optimal":
-        lp.least_money(model, best)
+        solved = lp.least_money(model, best)
         remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - started))
         second = (
-            warm_least_money(model, remaining) if solver == "highs" else run(model.prob, solver, remaining)
+            warm_least_money(first, solved, remaining)
+            if solver == "highs"
+            else run(solved, solver, remaining)
         )
         if second.status != "optimal":
             status, message = (
                 "time_limit",
                 "phase 2 (least money) did not finish: the plan may spend more than needed",
             )
-            if not second.has_plan:
-                return no_plan(scenario, "time_limit", solver, started, message)
+        if not second.has_plan:
+            return no_plan(scenario, "time_limit", solver, started, message)
+        plan = second.values()
     else:
         message = "stopped at the time limit: best plan found, not proven optimal"
 
-    units = units_of(scenario, model, solver)
+    units = units_of(scenario, model, plan)
     allocation = allocation_table(scenario, units)
     raw = readiness.raw_readiness(scenario, units)
     return Solution(
@@ -275,35 +360,18 @@ def solve(
         solver=solver,
         seconds=time.perf_counter() - started,
         message=message,
-        model=SolvedModel(model, model.prob.solverModel if solver == "highs" else None),
+        model=SolvedModel(solved, first.highs),
     )
 
 
-def units_of(scenario: Scenario, model: lp.Model, solver: str) -> np.ndarray:
-    """units[o, p, t] of the solved plan: from HiGHS's own solution, or PuLP's copy for CBC."""
-    columns = model.columns
-    if solver == "highs":
-        highs = model.prob.solverModel
-        positions = column_positions(model, highs.getNumCol())
-        values = np.asarray(highs.getSolution().col_value)[[positions[v.id] for v in columns.variables]]
-    else:
-        values = np.array([v.varValue or 0.0 for v in columns.variables])
+def units_of(scenario: Scenario, model: lp.Model, values: np.ndarray) -> np.ndarray:
+    """units[o, p, t] of a plan from the LP's column values (the unit columns come first)."""
+    columns = model.units
     units = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
-    units[columns.option, columns.partner, columns.period - 1] = np.maximum(values, 0.0)
+    units[columns.option, columns.partner, columns.period - 1] = np.maximum(
+        values[: len(columns.option)], 0.0
+    )
     return units
-
-
-def phase1_results(model: lp.Model, solver: str) -> tuple[float, list[float]]:
-    """Z* and each budget row's shadow price (score points per currency unit, >= 0) of phase 1."""
-    if solver == "highs":
-        highs = model.prob.solverModel
-        duals = highs.getSolution().row_dual
-        best = highs.getInfo().objective_function_value
-        raw = [duals[row.constraint.id] for row in model.budget_rows]
-    else:
-        best = model.score.value()
-        raw = [row.constraint.pi or 0.0 for row in model.budget_rows]
-    return float(best), [max(0.0, DUAL_SIGN[solver] * pi) for pi in raw]
 
 
 def commitments_broken(scenario: Scenario, keep: pd.DataFrame) -> list[str]:
@@ -322,12 +390,12 @@ def infeasible(
 ) -> Solution:
     """Name every target that cannot be met, with the least total shortfall (model.md)."""
     elastic = lp.build(scenario, elastic=True, committed=committed)
-    outcome = run(elastic.prob, solver, time_limit)
+    outcome = run(elastic, solver, time_limit)
     if not outcome.has_plan:
         return no_plan(scenario, "infeasible", solver, started, "the targets cannot all be met")
+    gaps = outcome.values()[elastic.shortfalls].tolist()
     records = []
-    for (target, _), short in zip(elastic.target_rows, elastic.shortfalls, strict=True):
-        gap = float(short.varValue or 0.0)
+    for (target, _), gap in zip(elastic.target_rows, gaps, strict=True):
         if gap > 1e-6:
             records.append(
                 (

@@ -33,7 +33,7 @@ from .errors import ParamError
 from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
 from .results import Solution, units_array
 from .scenario import Effect, Scenario
-from .solver import highs_outcome, quiet_stdout, run
+from .solver import highs_outcome, quiet_stdout, run, units_of
 from .solver import solve as solve_scenario
 
 # ---------------------------------------------------------------------------------------------------------
@@ -388,10 +388,10 @@ def phase1_score(task: tuple[Scenario, str, float | None]) -> tuple[str, float]:
     """The optimal score alone (phase 1): what tornado needs."""
     scenario, solver, time_limit = task
     model = lp.build(scenario)
-    outcome = run(model.prob, solver, time_limit)
+    outcome = run(model, solver, time_limit)
     if not outcome.has_plan:
         return outcome.status, math.nan
-    return outcome.status, float(model.score.value())
+    return outcome.status, float(model.score @ outcome.values())
 
 
 def _limits(scenario: Scenario) -> dict[tuple[str, int, str], float]:
@@ -421,20 +421,16 @@ def warm_budget_points(
     base, variants, time_limit, warm_limit = task
     model = lp.build(base)
     started = time.perf_counter()
-    first = run(model.prob, "highs", time_limit)
+    first = run(model, "highs", time_limit)
     first_seconds = time.perf_counter() - started
     if first.status not in ("optimal", "infeasible"):  # the base itself stalls: nothing to be warm from
         return [cold_point((v, "highs", time_limit)) for v in variants]
     limit = warm_limit if warm_limit is not None else max(2.0, 10 * first_seconds)
     if time_limit is not None:
         limit = min(limit, time_limit)
-    phase1 = model.prob.solverModel
-    columns = {v.id: j for j, v in enumerate(model.prob.exported_variables())}
-    keys = list(model.units)
-    unit_columns = np.array([columns[model.units[k].id] for k in keys], dtype=np.int64)
-    unit_index = tuple(np.array(axis, dtype=np.int64) for axis in zip(*keys, strict=True)) if keys else None
-    rows = [(b.constraint.id, (b.kind, b.period, b.name)) for b in model.budget_rows]
-    phase2, score_row, offset = _phase2_model(phase1, model, columns)
+    phase1 = first.highs
+    rows = [(b.row, (b.kind, b.period, b.name)) for b in model.budget_rows]
+    phase2, score_row = _phase2_model(phase1, model)
     phase1.setOptionValue("time_limit", float(limit))
     phase2.setOptionValue("time_limit", float(limit))
     points = []
@@ -456,7 +452,7 @@ def warm_budget_points(
         else:
             best = float(phase1.getInfo().objective_function_value)
             eps = 1e-7 * max(1.0, abs(best))
-            phase2.changeRowBounds(score_row, best - eps - offset, highspy.kHighsInf)
+            phase2.changeRowBounds(score_row, best - eps, highspy.kHighsInf)
             basis = phase1.getBasis()
             extended = highspy.HighsBasis()
             extended.col_status = list(basis.col_status)
@@ -468,17 +464,14 @@ def warm_budget_points(
             if highs_outcome(phase2).status != "optimal":
                 points.append(replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
             else:
-                x = np.asarray(phase2.getSolution().col_value)
-                units = np.zeros((len(base.options), len(base.partners), base.horizon))
-                if unit_index is not None:
-                    units[unit_index[0], unit_index[1], unit_index[2] - 1] = np.maximum(0.0, x[unit_columns])
+                units = units_of(base, model, np.asarray(phase2.getSolution().col_value))
                 points.append(Point("optimal", best, units, "warm"))
         if progress is not None:
             progress(1)
     return points
 
 
-def _phase2_model(phase1: object, model: lp.Model, columns: dict[int, int]) -> tuple[object, int, float]:
+def _phase2_model(phase1: object, model: lp.Model) -> tuple[object, int]:
     """A second HiGHS model: phase 1's rows, the score row (bound set per level), least spend."""
     import highspy
 
@@ -486,22 +479,13 @@ def _phase2_model(phase1: object, model: lp.Model, columns: dict[int, int]) -> t
         phase2 = highspy.Highs()
     phase2.setOptionValue("output_flag", False)
     phase2.passModel(phase1.getLp())
-    terms = [(columns[v.id], c) for v, c in model.score.items()]
-    phase2.addRow(
-        -highspy.kHighsInf,
-        highspy.kHighsInf,
-        len(terms),
-        np.array([j for j, _ in terms], dtype=np.int32),
-        np.array([c for _, c in terms], dtype=float),
-    )
-    cost = np.zeros(phase2.getNumCol())
-    for v, c in model.spend.items():
-        cost[columns[v.id]] = c
-    phase2.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
-    phase2.changeObjectiveOffset(0.0)
+    scored = np.flatnonzero(model.score).astype(np.int32)
+    phase2.addRow(-highspy.kHighsInf, highspy.kHighsInf, len(scored), scored, model.score[scored])
+    columns = model.column_count
+    phase2.changeColsCost(columns, np.arange(columns, dtype=np.int32), model.spend)
     phase2.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    phase2.setOptionValue("simplex_strategy", 4)  # primal simplex from phase 1's optimum (solve.py)
-    return phase2, phase2.getNumRow() - 1, float(model.score.constant)
+    phase2.setOptionValue("simplex_strategy", 4)  # primal simplex from phase 1's optimum (solver.py)
+    return phase2, phase2.getNumRow() - 1
 
 
 # ---------------------------------------------------------------------------------------------------------

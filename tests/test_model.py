@@ -17,11 +17,12 @@ solving = importlib.import_module("optimizer.solver")
 def optimum(scenario, reduced: bool) -> tuple[float, float, int]:
     """Score, phase-2 spend and column count of the two phases, for a model built either way."""
     model = lp.build(scenario, reduced=reduced)
-    assert solving.run(model.prob, "highs", None).status == "optimal"
-    best = model.score.value()
-    lp.least_money(model, best)
-    assert solving.run(model.prob, "highs", None).status == "optimal"
-    return best, model.spend.value(), len(model.prob.variables())
+    first = solving.run(model, "highs", None)
+    assert first.status == "optimal"
+    best = float(model.score @ first.values())
+    second = solving.run(lp.least_money(model, best), "highs", None)
+    assert second.status == "optimal"
+    return best, float(model.spend @ second.values()), model.column_count
 
 
 def with_idle_options(scenario):
@@ -65,6 +66,52 @@ def test_zero_weight_partner_and_zero_effect_are_left_out_without_changing_the_o
 def test_units_that_cannot_pay_off_are_not_variables() -> None:
     scenario = with_idle_options(generate(3, 4, 2, 3, seed=2))
     names = {o.id: i for i, o in enumerate(scenario.options)}
-    units = lp.build(scenario).units
-    assert not any(o in (names["IDLE"], names["LATE"]) for o, _, _ in units)
-    assert any(o == names[scenario.options[0].id] for o, _, _ in units)
+    options = set(lp.build(scenario).units.option.tolist())
+    assert not options & {names["IDLE"], names["LATE"]}
+    assert names[scenario.options[0].id] in options
+
+
+@pytest.mark.parametrize("elastic", [False, True])
+def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
+    """The arrays passed straight to HiGHS and the PuLP problem built from them (for CBC and
+    --export-model) are one LP: read the exported MPS back and compare, column by name."""
+    import highspy
+    import numpy as np
+
+    scenario = generate(4, 8, 3, 4, seed=3).with_settings(weakest_link=0.3)
+    committed = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
+    committed[0, 0, scenario.horizon - 1] = 1.0  # a lag ending past the horizon: a column only keep makes
+    model = lp.build(scenario, elastic=elastic, committed=committed)
+    direct = solving.to_highs(model).getLp()
+    solving.export(model, tmp_path / "model.mps")
+    with solving.quiet_stdout():
+        reader = highspy.Highs()
+    reader.setOptionValue("output_flag", False)
+    assert reader.readModel(str(tmp_path / "model.mps")) == highspy.HighsStatus.kOk
+    exported = reader.getLp()
+
+    names = model.column_names()
+    order = [names.index(n) for n in exported.col_names_]
+    assert sorted(order) == list(range(model.column_count))  # every column, once
+    assert list(exported.row_names_) == list(model.row_names)
+    sense = -1.0 if model.maximise else 1.0  # HiGHS reads an MPS OBJSENSE MAX as a minimisation of -c
+    objective = np.asarray(exported.col_cost_) * (
+        sense if exported.sense_ == highspy.ObjSense.kMinimize else 1
+    )
+    assert np.allclose(objective, np.asarray(direct.col_cost_)[order], rtol=1e-12, atol=0.0)
+    same = {"rtol": 1e-12, "atol": 0.0}  # PuLP writes 13 significant digits
+    for field in ("col_lower_", "col_upper_"):
+        assert np.allclose(getattr(exported, field), np.asarray(getattr(direct, field))[order], **same)
+    for field in ("row_lower_", "row_upper_"):
+        assert np.allclose(getattr(exported, field), getattr(direct, field), **same)
+
+    def dense(lp_) -> np.ndarray:
+        matrix = lp_.a_matrix_
+        a = np.zeros((lp_.num_row_, lp_.num_col_))
+        start, index, value = (np.asarray(x) for x in (matrix.start_, matrix.index_, matrix.value_))
+        assert matrix.format_ == highspy.MatrixFormat.kColwise  # as HiGHS keeps it after passModel
+        for j in range(lp_.num_col_):
+            a[index[start[j] : start[j + 1]], j] = value[start[j] : start[j + 1]]
+        return a
+
+    assert np.allclose(dense(exported), dense(direct)[:, order], **same)

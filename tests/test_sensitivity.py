@@ -10,6 +10,7 @@ equals it; just outside, the dual differs (or there is no plan at all).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from types import MappingProxyType
 
@@ -18,7 +19,7 @@ import pytest
 from optimizer import model as lp
 from optimizer.ranging import SensitivityReport, sensitivity
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
-from optimizer.solver import DUAL_SIGN, Outcome, run
+from optimizer.solver import Run, run
 from optimizer.synthetic import generate, generate_preset
 from optimizer.validate import load_scenario
 
@@ -129,12 +130,17 @@ def phase1_at(scenario: Scenario, index: int, rhs: float) -> tuple[float, float]
     """Phase 1 from scratch with row `index` (budget rows, then target rows) at `rhs`:
     (score, that row's price in the planner's sign), or None without a plan."""
     model = lp.build(scenario)
-    rows = [(1.0, b.constraint) for b in model.budget_rows] + [(-1.0, c) for _, c in model.target_rows]
-    direction, constraint = rows[index]
-    constraint.changeRHS(rhs)
-    if run(model.prob, "highs", None).status != "optimal":
+    rows = [(1.0, b.row) for b in model.budget_rows] + [(-1.0, i) for _, i in model.target_rows]
+    direction, row = rows[index]
+    moved = (
+        model.with_row_bound(row, -math.inf, rhs)
+        if direction > 0
+        else model.with_row_bound(row, rhs, math.inf)
+    )
+    outcome = run(moved, "highs", None)
+    if outcome.status != "optimal":
         return None
-    return float(model.score.value()), direction * DUAL_SIGN["highs"] * (constraint.pi or 0.0)
+    return float(model.score @ outcome.values()), direction * float(outcome.row_duals()[row])
 
 
 def same_price(a: float, b: float) -> bool:
@@ -208,9 +214,8 @@ def test_no_plan_and_stopped_solves_say_so(monkeypatch: pytest.MonkeyPatch) -> N
 
     import optimizer.ranging as module
 
-    def stopped(prob: object, solver: str, time_limit: float | None) -> Outcome:
-        run(prob, solver, time_limit)
-        return Outcome("time_limit", True)
+    def stopped(model: lp.Model, solver: str, time_limit: float | None) -> Run:
+        return dataclasses.replace(run(model, solver, time_limit), status="time_limit")
 
     monkeypatch.setattr(module, "run", stopped)
     report = sensitivity(hand_scenario(4.0, {}))
