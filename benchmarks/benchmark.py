@@ -493,6 +493,67 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     return out
 
 
+# --- HiGHS options ------------------------------------------------------------------------------
+
+# what optimizer.solver.HIGHS_OPTIONS was chosen from; each starts from HiGHS's defaults
+OPTION_CHOICES: dict[str, dict[str, Any]] = {
+    "HiGHS default": {},
+    "no presolve": {"presolve": "off"},
+    "parallel dual": {"simplex_strategy": 2},
+    "both": {"simplex_strategy": 2, "presolve": "off"},
+    "interior point": {"solver": "ipm"},
+}
+
+
+def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[dict[str, Any]]:
+    """HiGHS alone (run() only) on each preset, score counted in the final or in every period,
+    under each of OPTION_CHOICES: the measurement behind optimizer.solver.HIGHS_OPTIONS."""
+    import numpy as np
+
+    lp, solving = project_module("model"), project_module("solver")
+    from optimizer.synthetic import PRESETS, generate
+
+    rows = []
+    for name in presets:
+        for periods in ("final", "all"):
+            for seed in seeds:
+                print(f"... options: {name}, {periods}, seed {seed}", file=sys.stderr, flush=True)
+                model = lp.build(generate(*PRESETS[name], seed=seed).with_settings(score_periods=periods))
+                row: dict[str, Any] = {"shape": f"{name} {periods} s{seed}", "lp": model.column_count}
+                objectives = []
+                for label, options in OPTION_CHOICES.items():
+                    highs = solving.to_highs(model)
+                    highs.resetOptions()
+                    highs.setOptionValue("output_flag", False)
+                    for option, value in options.items():
+                        highs.setOptionValue(option, value)
+                    started = time.perf_counter()
+                    run_optimal(highs)
+                    row[label] = time.perf_counter() - started
+                    objectives.append(highs.getInfo().objective_function_value)
+                row["gap"] = float(np.ptp(objectives))
+                row["ours"] = next(
+                    (k for k, v in OPTION_CHOICES.items() if v == solving.HIGHS_OPTIONS), "other"
+                )
+                rows.append(row)
+    return rows
+
+
+def print_options(rows: list[dict[str, Any]]) -> None:
+    header = ["shape (columns)", *OPTION_CHOICES, "fastest", "ours"]
+    table = [
+        [
+            f"{r['shape']} ({r['lp']:,})",
+            *(cell(r[k], "s") for k in OPTION_CHOICES),
+            min(OPTION_CHOICES, key=lambda k: r[k]),
+            r["ours"],
+        ]
+        for r in rows
+    ]
+    print_table("HiGHS alone under each choice of options (seconds of run())", header, table)
+    print(f"largest objective difference between choices: {max(r['gap'] for r in rows):.1e}")
+
+
 # --- printing ------------------------------------------------------------------------------------
 
 ROWS: tuple[tuple[str, str, str], ...] = (
@@ -629,6 +690,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sweep", action="store_true")
     parser.add_argument("--no-memory", action="store_true", help="skip the subprocess memory runs")
     parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument("--options", action="store_true", help="also time HiGHS under each option choice")
     parser.add_argument("--json", metavar="PATH", help="also write every number to this JSON file")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -646,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"python {sys.version.split()[0]}, PuLP {version('pulp')}, highspy {version('highspy')}")
     print(f"solver: highspy in process (optimizer.solver, solver='{SOLVER}'); {os.cpu_count()} CPUs")
-    results: dict[str, Any] = {"presets": [], "startup": None, "sweep": None}
+    results: dict[str, Any] = {"presets": [], "startup": None, "sweep": None, "options": None}
     with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
         workdir = Path(tmp)
         warm_up(workdir)
@@ -663,6 +725,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"... sweep on {args.sweep_preset}", file=sys.stderr, flush=True)
             with quiet_stdout():
                 results["sweep"] = bench_sweep(args.sweep_preset, args.seed, args.sweep_levels, workdir)
+        if args.options:
+            with quiet_stdout():
+                results["options"] = bench_options(presets)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     print_presets(results["presets"])
@@ -670,6 +735,8 @@ def main(argv: list[str] | None = None) -> int:
         print_startup(results["startup"])
     if results["sweep"]:
         print_sweep(results["sweep"])
+    if results["options"]:
+        print_options(results["options"])
     return 0
 
 

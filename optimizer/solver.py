@@ -103,6 +103,25 @@ def quiet_stdout() -> Iterator[None]:
         os.close(devnull)
 
 
+# HiGHS options for our LPs, chosen by measurement: `benchmarks/benchmark.py --options` times
+# HiGHS alone on generated scenarios under each choice (seconds of run(), 2 cores, seed 0):
+#
+#   preset, periods counted (columns)  default  no presolve  parallel dual  both   interior point
+#   medium, final (12k)                  0.051     0.032         0.053      0.036      0.148
+#   medium, all (14k)                    0.115     0.078         0.120      0.085      0.286
+#   large, final (193k)                  1.57      1.53          1.30       1.06       7.73
+#   large, all (204k)                    6.67      4.36          5.73       3.75      14.5
+#
+# - Presolve off wins at every size: the stock form leaves it little to remove. At 760k-800k
+#   columns (120 x 800 x 10 x 10) it won three of four runs and lost one by a third.
+# - Interior point with crossover loses at every size, by 2-5x (82.8 s against 33.1 s at 780k
+#   columns): chosen at none. The issue's LPs took 40 s by simplex; this formulation's do not.
+# - The parallel dual simplex (PAMI) takes the same pivots faster alone on large LPs, but its
+#   threads spin: two solving processes at once (monte_carlo, medium, n=60, workers=2) took 87 s
+#   against 3.7 s. Studies run workers side by side on a shared machine, so it is not used.
+HIGHS_OPTIONS: dict[str, object] = {"presolve": "off"}
+
+
 def to_highs(model: lp.Model, time_limit: float | None = None) -> object:
     """A HiGHS model holding the LP, passed from the arrays in one call; messages off."""
     import highspy
@@ -110,6 +129,8 @@ def to_highs(model: lp.Model, time_limit: float | None = None) -> object:
     with quiet_stdout():  # the first Highs() of a process prints a banner on descriptor 1
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
+    for name, value in HIGHS_OPTIONS.items():
+        highs.setOptionValue(name, value)
     highs.setOptionValue("time_limit", INF if time_limit is None else float(time_limit))
     passed = highs.passModel(
         model.column_count,

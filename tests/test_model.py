@@ -115,3 +115,13 @@ def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
         return a
 
     assert np.allclose(dense(exported), dense(direct)[:, order], **same)
+
+
+def test_our_highs_options_change_speed_not_the_optimum(monkeypatch) -> None:
+    scenario = generate(8, 20, 6, 5, seed=4).with_settings(score_periods="all", weakest_link=0.2)
+    ours = solving.solve(scenario)
+    monkeypatch.setattr(solving, "HIGHS_OPTIONS", {})
+    defaults = solving.solve(scenario)
+    assert ours.status == defaults.status == "optimal"
+    assert ours.score == pytest.approx(defaults.score, rel=1e-9)
+    assert ours.spend == pytest.approx(defaults.spend, rel=1e-6)
