@@ -65,13 +65,14 @@ class Budget:
 
 @dataclass(frozen=True)
 class Target:
-    """A target row after expanding '*'; `row` is its spreadsheet row, for messages."""
+    """A target row after expanding '*'; `row` is its spreadsheet row, for messages only:
+    a target typed in code equals the same target read from a workbook."""
 
     partner: str
     domain: str
     period: int
     min_score: float
-    row: int | None = None
+    row: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

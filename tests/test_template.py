@@ -37,7 +37,7 @@ def small_scenario(**changes: object) -> Scenario:
         ),
         effects=(Effect("EX", "C2", 2.0, 1.0, 3.0), Effect("STD", "LOG", 4.0)),
         budgets=(Budget(1, 10.0, {"training": 4.0}), Budget(2, 12.0)),
-        targets=(Target("007", "C2", 2, 20.0, row=2),),
+        targets=(Target("007", "C2", 2, 20.0),),  # no row: equal to the one read back from row 2
         settings=Settings(0.3, 100.0, "all", (20.0, 45.5, 80.0), "EUR M"),
     )
     fields.update(changes)
