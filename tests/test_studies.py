@@ -296,6 +296,19 @@ def test_map_tasks_keeps_order_and_reports_progress(monkeypatch: pytest.MonkeyPa
         assert advance is None
 
 
+def blas_threads(_: int) -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info()]
+
+
+def test_workers_run_numpy_on_one_thread_each() -> None:
+    """Each worker's own BLAS threads would spin against the other workers (parallel.one_thread_each)."""
+    per_worker = map_tasks(blas_threads, [0, 1], workers=2)
+    assert all(per_worker), "numpy's BLAS was not found in the workers"
+    assert all(n == 1 for threads in per_worker for n in threads)
+
+
 def test_monte_carlo_of_an_infeasible_base_hands_back_its_solve() -> None:
     scenario = generate(3, 4, 2, 2, seed=3)
     broke = studies.scale_budgets(scenario, 0.0)
