@@ -142,6 +142,14 @@ class _Builder:
         keep = np.asarray(values) != 0
         self.triplets.append((np.asarray(rows)[keep], np.asarray(columns)[keep], np.asarray(values)[keep]))
 
+    def matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows in CSR form: where each row starts (and the last ends), columns, values."""
+        empty = (np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0))
+        row, column, value = (np.concatenate(part) for part in zip(empty, *self.triplets, strict=True))
+        order = np.lexsort((column, row))
+        start = np.searchsorted(row[order], np.arange(len(self.row_names) + 1))
+        return start.astype(np.int32), column[order].astype(np.int32), value[order].astype(float)
+
 
 def scored_pairs(scenario: Scenario) -> list[tuple[int, int]]:
     """(partner, domain) positions whose readiness enters the score."""
@@ -377,13 +385,7 @@ def build(
     spend[: len(units.cost)] = units.cost
     objective = np.zeros(columns)
     objective[shortfalls] = 1.0
-    row, column, value = (
-        (np.concatenate(parts) for parts in zip(*builder.triplets, strict=True))
-        if builder.triplets
-        else (np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0))
-    )
-    order = np.lexsort((column, row))
-    rows = len(builder.row_names)
+    row_start, row_index, row_value = builder.matrix()
     return Model(
         maximise=not elastic,
         objective=objective if elastic else score,
@@ -391,9 +393,9 @@ def build(
         col_upper=np.concatenate(builder.upper),
         row_lower=np.array(builder.row_lower, dtype=float),
         row_upper=np.array(builder.row_upper, dtype=float),
-        row_start=np.searchsorted(row[order], np.arange(rows + 1)).astype(np.int32),
-        row_index=column[order].astype(np.int32),
-        row_value=value[order].astype(float),
+        row_start=row_start,
+        row_index=row_index,
+        row_value=row_value,
         row_names=tuple(builder.row_names),
         other_names=tuple(builder.names),
         units=units,
