@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import model as lp
 from .scenario import Scenario
-from .solver import Run, quiet_stdout, run
+from .solver import Run, quiet_stdout, run, run_within
 
 CONSTRAINT_COLUMNS = [
     "kind",
@@ -248,7 +248,7 @@ class _Copy:
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.passModel(self.lp)
-        self.highs.setOptionValue("time_limit", float("inf") if time_limit is None else float(time_limit))
+        self.time_limit = time_limit  # of each warm run
         self.stalled = 0  # ends left where a warm run stopped short of optimal
 
     def extend(self, i: int, direction: int, rhs: float, dual: float, end: float, way: int) -> float:
@@ -266,8 +266,7 @@ class _Copy:
                     self.highs.changeRowBounds(i, lower, trial)
                 else:
                     self.highs.changeRowBounds(i, trial, upper)
-                with quiet_stdout():
-                    self.highs.run()
+                run_within(self.highs, self.time_limit)
                 status = self.highs.getModelStatus()
                 if status != highspy.HighsModelStatus.kOptimal:
                     infeasible = (

@@ -122,7 +122,7 @@ def quiet_stdout() -> Iterator[None]:
 HIGHS_OPTIONS: dict[str, object] = {"presolve": "off"}
 
 
-def to_highs(model: lp.Model, time_limit: float | None = None) -> object:
+def to_highs(model: lp.Model) -> object:
     """A HiGHS model holding the LP, passed from the arrays in one call; messages off."""
     import highspy
 
@@ -131,7 +131,6 @@ def to_highs(model: lp.Model, time_limit: float | None = None) -> object:
     highs.setOptionValue("output_flag", False)
     for name, value in HIGHS_OPTIONS.items():
         highs.setOptionValue(name, value)
-    highs.setOptionValue("time_limit", INF if time_limit is None else float(time_limit))
     passed = highs.passModel(
         model.column_count,
         model.row_count,
@@ -216,10 +215,7 @@ def run(model: lp.Model, solver: str, time_limit: float | None) -> Run:
     """Solve the LP once and say plainly what came of it."""
     check_solver(solver)
     if solver == "highs":
-        highs = to_highs(model, time_limit)
-        with quiet_stdout():
-            highs.run()
-        return highs_outcome(highs)
+        return run_within(to_highs(model), time_limit)
     import pulp
 
     prob, variables, constraints = to_pulp(model)
@@ -232,6 +228,21 @@ def run(model: lp.Model, solver: str, time_limit: float | None) -> Run:
         np.array([sign * (v.dj or 0.0) for v in variables]),
     )
     return coin_outcome(stats, numbers)
+
+
+def run_within(highs: object, seconds: float | None) -> Run:
+    """Run HiGHS for at most `seconds` more (None: no limit) and say what came of it.
+
+    HiGHS holds its time_limit against the run time of every run of a Highs
+    object together: warm re-solves under a fixed limit stop at once when the
+    earlier runs have used it up (measured: the 14th warm run of the medium
+    preset under 0.1 s stopped after 3 ms, 32 iterations). So the limit is
+    set past what the object has used.
+    """
+    highs.setOptionValue("time_limit", INF if seconds is None else highs.getRunTime() + float(seconds))
+    with quiet_stdout():
+        highs.run()
+    return highs_outcome(highs)
 
 
 def highs_outcome(highs: object) -> Run:
@@ -284,13 +295,10 @@ def warm_least_money(first: Run, phase2: lp.Model, time_limit: float | None) -> 
     columns = phase2.column_count
     highs.changeColsCost(columns, np.arange(columns, dtype=np.int32), phase2.objective)
     highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    highs.setOptionValue("time_limit", INF if time_limit is None else float(time_limit))
     # Phase 1's optimum is feasible for phase 2: primal simplex goes on from it (large preset:
     # 1 iteration against 4,049 for the default dual simplex).
     highs.setOptionValue("simplex_strategy", 4)
-    with quiet_stdout():
-        highs.run()
-    return highs_outcome(highs)
+    return run_within(highs, time_limit)
 
 
 def export(model: lp.Model, path: str | os.PathLike[str]) -> None:

@@ -33,7 +33,7 @@ from .errors import ParamError
 from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
 from .results import Solution, units_array
 from .scenario import Effect, Scenario
-from .solver import highs_outcome, quiet_stdout, run, units_of
+from .solver import quiet_stdout, run, run_within, units_of
 from .solver import solve as solve_scenario
 
 # ---------------------------------------------------------------------------------------------------------
@@ -431,8 +431,6 @@ def warm_budget_points(
     phase1 = first.highs
     rows = [(b.row, (b.kind, b.period, b.name)) for b in model.budget_rows]
     phase2, score_row = _phase2_model(phase1, model)
-    phase1.setOptionValue("time_limit", float(limit))
-    phase2.setOptionValue("time_limit", float(limit))
     points = []
     for variant in variants:
         limits = _limits(variant)
@@ -442,9 +440,7 @@ def warm_budget_points(
         for i, key in rows:
             phase1.changeRowBounds(i, -highspy.kHighsInf, limits[key])
             phase2.changeRowBounds(i, -highspy.kHighsInf, limits[key])
-        with quiet_stdout():
-            phase1.run()
-        outcome = highs_outcome(phase1)
+        outcome = run_within(phase1, limit)
         if outcome.status == "infeasible":
             points.append(Point("infeasible", math.nan, None, "warm"))
         elif outcome.status != "optimal":
@@ -459,9 +455,7 @@ def warm_budget_points(
             extended.row_status = [*basis.row_status, highspy.HighsBasisStatus.kBasic]
             extended.valid = True
             phase2.setBasis(extended)
-            with quiet_stdout():
-                phase2.run()
-            if highs_outcome(phase2).status != "optimal":
+            if run_within(phase2, limit).status != "optimal":
                 points.append(replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
             else:
                 units = units_of(base, model, np.asarray(phase2.getSolution().col_value))
