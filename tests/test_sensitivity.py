@@ -223,3 +223,27 @@ def test_no_plan_and_stopped_solves_say_so(monkeypatch: pytest.MonkeyPatch) -> N
     assert "time limit" in report.message
     assert row(report, "period")["shadow_price"] == pytest.approx(1.5, abs=TOL)
     assert math.isnan(row(report, "period")["allowable_increase"])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_one_row_ranging_equals_highs_ranging(seed: int) -> None:
+    """_Copy.basis_end (one row, from the basis inverse) gives getRanging's value for every
+    nonbasic row, both ways: the extensions rely on it instead of the whole getRanging."""
+    import highspy
+
+    from optimizer.ranging import _Copy
+
+    scenario = generate(8, 20, 6, 5, seed=seed).with_settings(score_periods="all", weakest_link=0.3)
+    highs = run(lp.build(scenario), "highs", None).highs
+    _, ranging = highs.getRanging()
+    copy = _Copy(highs, None)
+    copy.highs.setBasis(copy.basis)
+    copy.highs.run()
+    nonbasic = [i for i, s in enumerate(highs.getBasis().row_status) if s != highspy.HighsBasisStatus.kBasic]
+    assert len(nonbasic) > 100
+    for i in nonbasic:
+        for way, expected in ((1, ranging.row_bound_up.value_[i]), (-1, ranging.row_bound_dn.value_[i])):
+            if abs(expected) >= 1e30:
+                assert copy.basis_end(i, way) == way * math.inf
+            else:
+                assert copy.basis_end(i, way) == pytest.approx(expected, rel=1e-9, abs=1e-9), (i, way)
