@@ -511,6 +511,12 @@ def statuses_exit(statuses: list[str]) -> int:
 @html_option
 @solver_option
 @time_limit_option
+@click.option(
+    "--basis-ranges",
+    is_flag=True,
+    help="Give the ranges of the optimal basis only, as Excel Solver does: faster on large scenarios "
+    "(large preset: 2 s against 52 s), narrower where ties leave the price holding further.",
+)
 @user_errors
 def sensitivity(
     input: Path | None,
@@ -519,6 +525,7 @@ def sensitivity(
     html_path: Path | None,
     solver: str,
     time_limit: float | None,
+    basis_ranges: bool,
 ) -> None:
     """The LP sensitivity report: shadow prices, allowable ranges, reduced costs.
 
@@ -532,6 +539,7 @@ def sensitivity(
     Examples:
       interop sensitivity
       interop sensitivity inputs/example.xlsx -o reports/sensitivity.xlsx --html reports/sens.html
+      interop sensitivity big.xlsx --basis-ranges
     """
     from .ranging import sensitivity as sensitivity_report
     from .validate import load_scenario
@@ -540,7 +548,9 @@ def sensitivity(
     target = output or Path("reports") / f"{source.stem}-sensitivity.xlsx"
     check_study_outputs(target, html_path, source)
     scenario = load_scenario(source)
-    result = sensitivity_report(scenario, solver=solver, time_limit=time_limit)
+    result = sensitivity_report(
+        scenario, solver=solver, time_limit=time_limit, extend_ranges=not basis_ranges
+    )
     finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
     sys.exit(STATUS_EXIT[result.status])
 

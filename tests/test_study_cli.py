@@ -113,6 +113,20 @@ def test_sensitivity_json_and_html(runner: CliRunner, tmp_path: Path) -> None:
     assert "Shadow prices of the binding money limits" in extra_sections(page)
 
 
+def test_sensitivity_basis_ranges_are_the_unextended_ones(runner: CliRunner) -> None:
+    _, full = run_json(runner, ["sensitivity", str(EXAMPLE_XLSX), "-o", "full.json"])
+    _, basis = run_json(runner, ["sensitivity", str(EXAMPLE_XLSX), "-o", "basis.json", "--basis-ranges"])
+    assert full["extended_ranges"] is True and basis["extended_ranges"] is False and basis["ranging"]
+    pairs = list(zip(full["tables"]["constraints"], basis["tables"]["constraints"], strict=True))
+    for f, b in pairs:
+        assert b["shadow_price"] == f["shadow_price"]
+        assert (b["allowable_increase"], b["allowable_decrease"]) == (
+            f["basis_increase"],
+            f["basis_decrease"],
+        )
+    assert any(f["allowable_increase"] != b["allowable_increase"] for f, b in pairs)  # extension mattered
+
+
 def test_sensitivity_with_cbc_says_ranging_is_not_available(runner: CliRunner) -> None:
     result, data = run_json(runner, ["sensitivity", str(EXAMPLE_CSV), "--solver", "cbc", "-o", "c.json"])
     assert data["ranging"] is False
