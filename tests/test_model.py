@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 
+import numpy as np
 import pytest
 
 from optimizer import model as lp
@@ -76,7 +77,6 @@ def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
     """The arrays passed straight to HiGHS and the PuLP problem built from them (for CBC and
     --export-model) are one LP: read the exported MPS back and compare, column by name."""
     import highspy
-    import numpy as np
 
     scenario = generate(4, 8, 3, 4, seed=3).with_settings(weakest_link=0.3)
     committed = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
@@ -130,7 +130,6 @@ def test_our_highs_options_change_speed_not_the_optimum(monkeypatch) -> None:
 def test_each_warm_run_gets_its_own_time_limit() -> None:
     """HiGHS counts its time_limit over all runs of one Highs object; run_within gives each run
     its own. 100 warm runs of ~4 ms under 0.1 s each: together they pass 0.1 s, none may stop."""
-    import numpy as np
 
     model = lp.build(generate(30, 100, 8, 5, seed=0))
     first = solving.run(model, "highs", 1.0)
@@ -141,3 +140,16 @@ def test_each_warm_run_gets_its_own_time_limit() -> None:
             first.highs.changeRowBounds(i, -np.inf, model.row_upper[i] * (0.5 + (level % 7) / 7))
         assert solving.run_within(first.highs, 0.1).status == "optimal", f"run {level}"
     assert first.highs.getRunTime() > 0.1  # the runs did add up past one limit
+
+
+def test_row_activity_at_the_plan_is_the_money_the_report_shows() -> None:
+    """Model.activity (A x, used for the sensitivity report's final values) read at the solved
+    plan gives each budget row the spend that evaluation.money_use computes from the plan."""
+    scenario = generate(6, 12, 4, 4, seed=7)
+    solution = solving.solve(scenario)
+    model = solution.model.model
+    plan = solution.model.highs.getSolution().col_value
+    activity = model.activity(np.asarray(plan))
+    spent = [activity[row.row] for row in model.budget_rows]
+    assert spent == pytest.approx(solution.budget_use["spend"].tolist(), rel=1e-9, abs=1e-9)
+    assert [r.limit for r in model.budget_rows] == solution.budget_use["limit"].tolist()
