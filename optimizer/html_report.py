@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from . import atomic, report, schema
+from . import atomic, figures, report, schema
 from .errors import OutputError
 from .results import Solution
 
@@ -248,7 +248,7 @@ def _heatmap(
 
     scenario = solution.scenario
     n_p, n_d = scores.shape
-    levels = report.level_matrix(solution, scores).astype(float)
+    levels = figures.level_matrix(solution, scores).astype(float)
     levels[np.isnan(scores)] = np.nan
     cell_w = min(0.8, max(0.52, 4.3 / max(n_d, 1)))
     cell_h = 0.35
@@ -290,7 +290,7 @@ def _heatmap(
         return pictures.png(fig)
 
 
-def _spend_by_period_chart(pictures: Pictures, solution: Solution, table: report.SpendTable) -> bytes:
+def _spend_by_period_chart(pictures: Pictures, solution: Solution, table: figures.SpendTable) -> bytes:
     currency = solution.scenario.settings.currency
     x = np.arange(len(table.periods))
     top = max([*table.budget, *table.spend, 1e-9])
@@ -322,7 +322,7 @@ def _spend_by_period_chart(pictures: Pictures, solution: Solution, table: report
 
 def _spend_by_partner_chart(pictures: Pictures, solution: Solution) -> bytes:
     scenario = solution.scenario
-    by_partner = report.spend_by_partner(solution)
+    by_partner = figures.spend_by_partner(solution)
     types = list(scenario.option_types)
     labels = [_partner_label(p) for p in scenario.partners]
     totals = [sum(by_partner[p.id].values()) for p in scenario.partners]
@@ -482,7 +482,7 @@ def _header(solution: Solution) -> str:
 
 def _score_parts(solution: Solution) -> str:
     """The two halves of the score in the last period: partner average and weakest partner."""
-    rows = report.domain_readiness(solution)
+    rows = figures.domain_readiness(solution)
     weights = np.array([r["weight"] for r in rows], dtype=float)
     if not rows or weights.sum() <= 0:
         return ""
@@ -535,7 +535,7 @@ def _cards(solution: Solution, before: np.ndarray, after: np.ndarray | None) -> 
             f"<p>{share} over {_plural(scenario.horizon, 'period')}; {_money(budget - spend, _e(currency))}"
             " unused</p>"
         )
-        table = report.spend_table(solution)
+        table = figures.spend_table(solution)
         if table is not None and table.types:
             parts = [
                 f'<span class="nw">{_type_chip(k)}{_e(kind)} {_num(sum(table.by_type[kind]))}</span>'
@@ -547,8 +547,8 @@ def _cards(solution: Solution, before: np.ndarray, after: np.ndarray | None) -> 
             f'<p class="big"><span id="budget-total">{_num(budget)}</span> <small>{_e(currency)} budget'
             f"</small></p><p>No plan, so nothing spent; budget over {_plural(scenario.horizon, 'period')}</p>"
         )
-    counts_before = report.level_counts(solution, before)
-    counts_after = report.level_counts(solution, after) if after is not None else None
+    counts_before = figures.level_counts(solution, before)
+    counts_after = figures.level_counts(solution, after) if after is not None else None
     ranges = _level_ranges(settings.level_thresholds)
     rows = []
     for level, name in enumerate(_level_names()):
@@ -589,7 +589,7 @@ def _legend(solution: Solution) -> str:
 
 
 def _count_sentence(solution: Solution, scores: np.ndarray) -> str:
-    counts = report.level_counts(solution, scores)
+    counts = figures.level_counts(solution, scores)
     return "; ".join(f"{n} {name}" for n, name in zip(counts, _level_names(), strict=True))
 
 
@@ -649,8 +649,8 @@ def _heatmap_section(
 def _level_changes_section(solution: Solution, before: np.ndarray, after: np.ndarray) -> str:
     scenario = solution.scenario
     names = _level_names()
-    lb = report.level_matrix(solution, before)
-    la = report.level_matrix(solution, after)
+    lb = figures.level_matrix(solution, before)
+    la = figures.level_matrix(solution, after)
     known = ~np.isnan(after)
     matrix = [
         [f"{_chip(k)}{_e(names[k])}"]
@@ -714,7 +714,7 @@ def _binding_budgets(solution: Solution) -> dict[int, list[tuple[str, float]]]:
 def _spend_section(pictures: Pictures, solution: Solution) -> str:
     scenario = solution.scenario
     currency = scenario.settings.currency
-    table = report.spend_table(solution)
+    table = figures.spend_table(solution)
     if table is None:
         return ""
     parts = [f"{t}: {_num(table.spend[i])} of {_num(table.budget[i])}" for i, t in enumerate(table.periods)]
@@ -746,7 +746,7 @@ def _spend_section(pictures: Pictures, solution: Solution) -> str:
         numeric=range(1, len(headers)),
         table_id="spend-by-period",
     )
-    partner_totals = report.spend_by_partner(solution)
+    partner_totals = figures.spend_by_partner(solution)
     ranked = sorted(
         ((sum(v.values()), p.id) for p, v in zip(scenario.partners, partner_totals.values(), strict=True)),
         key=lambda x: -x[0],
@@ -771,7 +771,7 @@ def _weakest_section(solution: Solution) -> str:
     scenario = solution.scenario
     has_after = solution.has_plan
     rows = []
-    for r in report.domain_readiness(solution):
+    for r in figures.domain_readiness(solution):
         level_b = _level_of(solution, r["weakest_before"])
         row = [
             _e(r["domain"]) + (f' <span class="lvl">{_e(r["name"])}</span>' if r["name"] else ""),
@@ -812,7 +812,7 @@ def _weakest_section(solution: Solution) -> str:
 def _level_of(solution: Solution, score: float | None) -> int | None:
     if score is None:
         return None
-    return int(report.level_matrix(solution, np.array([score]))[0])
+    return int(figures.level_matrix(solution, np.array([score]))[0])
 
 
 def _share(part: float, total: float) -> str:
@@ -1037,7 +1037,7 @@ def render_html(
     if fingerprints is None:
         fingerprints = report.input_fingerprints(inputs)
     pictures = Pictures()
-    before, after = report.readiness_matrices(solution)
+    before, after = figures.readiness_matrices(solution)
     body = [_header(solution), _cards(solution, before, after)]
     if not solution.has_plan:
         body.append(_shortfalls_section(solution))
