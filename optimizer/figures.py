@@ -1,5 +1,5 @@
 """Figures derived from a solution for the reports: readiness before and after, levels, spend
-per period and per partner, readiness by domain. Shared by the workbook (report.py) and the
+per period and per partner, readiness by domain. Shared by the workbook (workbook.py) and the
 HTML report (html_report.py), so both show the same numbers.
 """
 

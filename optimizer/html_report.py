@@ -37,13 +37,13 @@ from typing import Any
 
 import numpy as np
 
-from . import atomic, figures, report, schema
+from . import atomic, figures, records, report, schema, workbook
 from .errors import OutputError
 from .results import Solution
 
-LEVEL_COLOURS = report.LEVEL_COLOURS
-LEVEL_TEXT_COLOURS = report.LEVEL_TEXT_COLOURS
-TYPE_COLOURS = report.TYPE_COLOURS
+LEVEL_COLOURS = workbook.LEVEL_COLOURS
+LEVEL_TEXT_COLOURS = workbook.LEVEL_TEXT_COLOURS
+TYPE_COLOURS = workbook.TYPE_COLOURS
 TYPE_HATCHES = ("", "///", "...", "xxx", "\\\\\\", "+++", "ooo", "---")
 MISSING_COLOUR = "#E0E0E0"
 DPI = 192  # pictures at twice the CSS pixel density: sharp on screens and in print
@@ -470,7 +470,7 @@ def _header(solution: Solution) -> str:
             _plural(len(scenario.targets), "target"),
         ]
     )
-    status = f"{solution.status}: {report.status_text(solution)}"
+    status = f"{solution.status}: {records.status_text(solution)}"
     message = f'<p class="sub">Solver says: {_e(solution.message)}</p>' if solution.message else ""
     return (
         f'<header class="top"><h1>{_e(title)}</h1>'
@@ -526,7 +526,7 @@ def _cards(solution: Solution, before: np.ndarray, after: np.ndarray | None) -> 
         )
     score += _score_parts(solution)
     budget = sum(b.total for b in scenario.budgets)
-    spend, _ = report.plan_spend(solution)
+    spend, _ = records.plan_spend(solution)
     if spend is not None:
         share = f"{spend / budget:.0%} of the budget" if budget > 0 else "no budget"
         money = (
@@ -702,7 +702,7 @@ def _binding_budgets(solution: Solution) -> dict[int, list[tuple[str, float]]]:
     result: dict[int, list[tuple[str, float]]] = {}
     if use is None or len(use) == 0:
         return result
-    for record in report.table_records(use, report.BUDGET_USE_COLUMNS):
+    for record in records.table_records(use, records.BUDGET_USE_COLUMNS):
         price, period = record["shadow_price"], record["period"]
         if record["kind"] not in ("period", "type") or price is None or period is None or price <= 1e-9:
             continue
@@ -887,13 +887,13 @@ def _shortfalls_section(solution: Solution) -> str:
                 '<p class="note">The targets cannot all be met, but none could be named.</p></section>'
             )
         return ""
-    records = sorted(
-        report.table_records(frame, report.SHORTFALL_REPORT_COLUMNS), key=lambda r: -(r["shortfall"] or 0.0)
+    unmet = sorted(
+        records.table_records(frame, records.SHORTFALL_REPORT_COLUMNS), key=lambda r: -(r["shortfall"] or 0.0)
     )
     rows = [
         [r["partner"], r["domain"], r["period"], _num(r["min_score"]), _num(r["reached"]),
          _num(r["shortfall"]), "" if r["row"] is None else r["row"]]
-        for r in records
+        for r in unmet
     ]  # fmt: skip
     table = _table(
         ["partner", "domain", "period", "target", "reachable", "short by", "targets row"],
@@ -947,7 +947,7 @@ def _settings_section(solution: Solution, fingerprints: Sequence[Mapping[str, An
     scenario = solution.scenario
     settings = scenario.settings
     facts = [
-        ["status", f"{solution.status}: {report.status_text(solution)}"],
+        ["status", f"{solution.status}: {records.status_text(solution)}"],
         ["solver", f"{solution.solver}, {solution.seconds:.2f} s"],
         ["scenario", scenario.source or "(not from a file)"],
         ["weakest_link", f"{settings.weakest_link:g}"],

@@ -40,7 +40,7 @@ import xlsxwriter
 import xlsxwriter.exceptions
 import xlsxwriter.utility
 
-from . import atomic, report
+from . import atomic, records, report, workbook
 from .errors import OutputError
 from .ranging import SensitivityReport
 from .report import clean_text as clean
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from .html_report import Section
 
 Study = SensitivityReport | SweepResult | TornadoResult | MonteCarloResult
-Kind = report.CellKind
+Kind = records.CellKind
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 # Okabe-Ito: told apart by colour-blind readers; markers, hatching and line styles carry the same
@@ -115,7 +115,7 @@ def _value(value: Any) -> Any:
     """A plain cell value: NaN/NA None, an infinity the text 'inf' / '-inf', numpy scalars unwrapped."""
     if isinstance(value, (float, np.floating)) and math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    return report.plain(value)
+    return records.plain(value)
 
 
 # --------------------------------------------------------------------------- tables
@@ -313,7 +313,7 @@ def _write_json(result: Study, path: Path, inputs: list[str | os.PathLike[str]])
 
 def _formats(wb: Any, currency: str) -> dict[str, Any]:
     formats: dict[str, Any] = {"header": wb.add_format({"bold": True, "bottom": 1})}
-    number_formats = dict(report.NUMBER_FORMATS, money=report.excel_money_format(currency))
+    number_formats = dict(records.NUMBER_FORMATS, money=workbook.excel_money_format(currency))
     number_formats["ratio"] = "0.000"
     formats.update({k: wb.add_format({"num_format": f}) for k, f in number_formats.items()})
     formats["money_label"] = "".join(ch for ch in str(currency) if ch.isprintable()).strip()[:40]
@@ -383,7 +383,9 @@ def _write_workbook(result: Study, path: Path) -> None:
         formats = _formats(wb, _currency(result))
         sheets = {}
         for table in tables:
-            ws = report.write_rows(wb, formats, table.name, table.headers, table.rows, formats["money_label"])
+            ws = workbook.write_rows(
+                wb, formats, table.name, table.headers, table.rows, formats["money_label"]
+            )
             sheets[table.name] = (ws, table)
         summary_ws = sheets["summary"][0]
         summary_ws.set_column(1, 1, 60)

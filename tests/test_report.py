@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from optimizer import readiness, report, results
+from optimizer import readiness, report, results, workbook
 from optimizer.errors import OutputError
 from optimizer.results import Solution
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
@@ -369,7 +369,7 @@ def test_workbook_charts_formats_and_readme(tmp_path: Path) -> None:
     rules = rule_range.rules
     assert [r.formula for r in rules] == [["$F2=0"], ["$F2=1"], ["$F2=2"], ["$F2=3"]]
     fills = {r.dxf.fill.bgColor.rgb[-6:] for r in rules}
-    assert fills == {c.lstrip("#").upper() for c in report.LEVEL_COLOURS} and len(fills) == 4
+    assert fills == {c.lstrip("#").upper() for c in workbook.LEVEL_COLOURS} and len(fills) == 4
     # README explains every sheet and every column
     readme = _rows(wb["README"])
     assert readme[0] == ("sheet", "column", "meaning")
@@ -391,8 +391,8 @@ def test_workbook_currency_label_with_quotes_stays_a_label(tmp_path: Path) -> No
     path = report.write_report(solution, tmp_path / "plan.xlsx")
     fmt = openpyxl.load_workbook(path)["allocation"]["E2"].number_format
     assert fmt == '#,##0.00 "EUR "\\""k"\\"""'
-    assert report.excel_money_format("") == "#,##0.00"
-    assert report.excel_money_format("USD M", "#,##0") == '#,##0 "USD M"'
+    assert workbook.excel_money_format("") == "#,##0.00"
+    assert workbook.excel_money_format("USD M", "#,##0") == '#,##0 "USD M"'
 
 
 def test_workbook_of_infeasible_has_shortfalls_sheet(tmp_path: Path) -> None:
@@ -559,7 +559,7 @@ def test_failed_workbook_leaves_previous_report_intact(tmp_path: Path, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(report, "_write_table", broken)
+    monkeypatch.setattr(workbook, "_write_table", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         report.write_report(infeasible_solution(), path)
     assert path.read_bytes() == before

@@ -1,0 +1,500 @@
+"""The report workbook of a solution: a sheet per table with number formats in the scenario's
+currency, level colours, native charts (spend by period, readiness by domain before and
+after) and a README sheet that explains every sheet and column. User text is written with
+`write_string`, never as a formula, number or link.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import xlsxwriter
+import xlsxwriter.utility
+
+from .figures import domain_readiness, spend_table
+from .records import (
+    NUMBER_FORMATS,
+    READINESS_COLUMNS,
+    CellKind,
+    Column,
+    cell_value,
+    comparison_tables,
+    solution_tables,
+    summary_rows,
+)
+from .results import Solution
+
+if TYPE_CHECKING:
+    from .comparison import Comparison
+
+
+def _display_width(value: Any, kind: CellKind) -> int:
+    if value is None:
+        return 0
+    if kind == "text" or isinstance(value, str):
+        return len(str(value))
+    if kind == "int":
+        return len(str(value))
+    decimals = {"money": 2, "units": 2, "score": 1, "price": 4, "seconds": 2, "ratio": 2}[kind]
+    return len(f"{value:,.{decimals}f}")
+
+
+def _column_width(column: list[Any], kind: CellKind) -> int:
+    """The widest cell of a column as shown: numbers are widest at their extremes, so only
+    those two are formatted (6,000-row tables otherwise spend more here than in writing)."""
+    texts = [len(v) for v in column if isinstance(v, str)]
+    numbers = [v for v in column if v is not None and not isinstance(v, str)]
+    ends = [_display_width(v, kind) for v in (min(numbers), max(numbers))] if numbers else []
+    return max([0, *texts, *ends])
+
+
+def _write_cell(ws: Any, row: int, col: int, value: Any, kind: CellKind, formats: dict[str, Any]) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        ws.write_string(row, col, value)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    else:
+        ws.write_number(row, col, value, formats.get(kind))
+
+
+def write_rows(
+    wb: Any,
+    formats: dict[str, Any],
+    name: str,
+    headers: list[tuple[str, CellKind]],
+    rows: list[list[Any]],
+    money_label: str = "",
+) -> Any:
+    """One sheet of plain rows: bold frozen header, autofilter, widths, number formats."""
+    ws = wb.add_worksheet(name)
+    extra = len(money_label) + 1 if money_label else 0
+    for j, (header, kind) in enumerate(headers):
+        ws.write_string(0, j, header, formats["header"])
+        column = [values[j] for values in rows]
+        for i, value in enumerate(column, start=1):
+            _write_cell(ws, i, j, value, kind, formats)
+        width = _column_width(column, kind)
+        width += extra if kind == "money" and width else 0
+        ws.set_column(j, j, min(max(width, len(header), 6), 60) + 2)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    return ws
+
+
+def _write_table(
+    wb: Any, formats: dict[str, Any], name: str, columns: tuple[Column, ...], rows: list[dict[str, Any]]
+) -> Any:
+    """One sheet of a report table (see `write_rows`); returns the worksheet."""
+    return write_rows(
+        wb,
+        formats,
+        name,
+        [(c.name, c.kind) for c in columns],
+        [[record.get(c.name) for c in columns] for record in rows],
+        formats.get("money_label", ""),
+    )
+
+
+def _write_summary_sheet(wb: Any, formats: dict[str, Any], solution: Solution) -> None:
+    rows = summary_rows(solution)
+    ws = write_rows(
+        wb, formats, "summary", [("key", "text"), ("value", "text")], [[k, v] for k, v, _ in rows]
+    )
+    # each value in its own format (the header list above gives one kind per column)
+    for i, (_, value, kind) in enumerate(rows, start=1):
+        _write_cell(ws, i, 1, value, kind, formats)
+    ws.set_column(1, 1, min(max(_display_width(v, k) for _, v, k in rows) + 12, 80))
+
+
+# Colours of the four readiness levels, light to dark (ColorBrewer YlGnBu: safe for colour-blind
+# readers, and grey print keeps the order), and the text colour that reads on each.
+LEVEL_COLOURS = ("#FFFFCC", "#A1DAB4", "#41B6C4", "#225EA8")
+LEVEL_TEXT_COLOURS = ("#000000", "#000000", "#000000", "#FFFFFF")
+# Option types: Okabe-Ito colours, each with its own fill pattern for black-and-white print.
+TYPE_COLOURS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+_EXCEL_PATTERNS = (
+    None,
+    "wide_upward_diagonal",
+    "small_grid",
+    "wide_downward_diagonal",
+    "dotted_diamond",
+    "dark_horizontal",
+    "large_confetti",
+    "dark_vertical",
+)
+
+
+def excel_money_format(currency: str, base: str = "#,##0.00") -> str:
+    """An Excel number format that shows the currency label after the number.
+
+    The label is quoted literal text; a '"' in it is written as \" between
+    quoted parts, control characters are dropped and long labels cut to 40
+    characters.
+    """
+    label = "".join(ch for ch in str(currency) if ch.isprintable()).strip()[:40]
+    if not label:
+        return base
+    return base + ' "' + label.replace('"', '"\\""') + '"'
+
+
+def _workbook_formats(wb: Any, solution: Solution) -> dict[str, Any]:
+    currency = solution.scenario.settings.currency
+    formats: dict[str, Any] = {"header": wb.add_format({"bold": True, "bottom": 1})}
+    number_formats = dict(NUMBER_FORMATS, money=excel_money_format(currency))
+    formats.update({k: wb.add_format({"num_format": f}) for k, f in number_formats.items()})
+    formats["money_label"] = "".join(ch for ch in str(currency) if ch.isprintable()).strip()[:40]
+    formats["wrap"] = wb.add_format({"text_wrap": True, "valign": "top"})
+    formats["title"] = wb.add_format({"bold": True, "font_size": 14})
+    for level, (fill, text) in enumerate(zip(LEVEL_COLOURS, LEVEL_TEXT_COLOURS, strict=True)):
+        formats[f"level{level}"] = wb.add_format({"bg_color": fill, "font_color": text})
+    return formats
+
+
+def _colour_levels(ws: Any, formats: dict[str, Any], rows: int, level_col: int, last_col: int) -> None:
+    """Conditional formatting: each level's cells in its colour (level and level_name columns)."""
+    if rows == 0:
+        return
+    letter = xlsxwriter.utility.xl_col_to_name(level_col)
+    for level in range(len(LEVEL_COLOURS)):
+        ws.conditional_format(
+            1,
+            level_col,
+            rows,
+            last_col,
+            {"type": "formula", "criteria": f"=${letter}2={level}", "format": formats[f"level{level}"]},
+        )
+
+
+def _series_fill(index: int) -> dict[str, Any]:
+    colour = TYPE_COLOURS[index % len(TYPE_COLOURS)]
+    pattern = _EXCEL_PATTERNS[index % len(_EXCEL_PATTERNS)]
+    if pattern is None:
+        return {"fill": {"color": colour}, "border": {"color": "#333333"}}
+    return {
+        "pattern": {"pattern": pattern, "fg_color": colour, "bg_color": "#FFFFFF"},
+        "border": {"color": colour},
+    }
+
+
+def _write_spend_sheet(wb: Any, formats: dict[str, Any], solution: Solution) -> None:
+    """spend_by_period: spend per option type, total, budget and unused, with a stacked column chart."""
+    table = spend_table(solution)
+    if table is None:
+        return
+    headers: list[tuple[str, CellKind]] = [("period", "int")]
+    headers += [(k, "money") for k in table.types]
+    headers += [("spend", "money"), ("budget", "money"), ("unused", "money")]
+    rows = [
+        [t, *(cell_value(table.by_type[k][i], "money") for k in table.types)]
+        + [
+            cell_value(table.spend[i], "money"),
+            cell_value(table.budget[i], "money"),
+            cell_value(table.unused[i], "money"),
+        ]
+        for i, t in enumerate(table.periods)
+    ]
+    name = "spend_by_period"
+    ws = write_rows(wb, formats, name, headers, rows, formats["money_label"])
+    n = len(rows)
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for j, _ in enumerate(table.types, start=1):
+        chart.add_series(
+            {
+                "name": [name, 0, j],
+                "categories": [name, 1, 0, n, 0],
+                "values": [name, 1, j, n, j],
+                "gap": 60,
+                **_series_fill(j - 1),
+            }
+        )
+    budget_col = len(table.types) + 2
+    line = wb.add_chart({"type": "line"})
+    line.add_series(
+        {
+            "name": [name, 0, budget_col],
+            "categories": [name, 1, 0, n, 0],
+            "values": [name, 1, budget_col, n, budget_col],
+            "line": {"color": "#000000", "width": 2, "dash_type": "dash"},
+            "marker": {
+                "type": "square",
+                "size": 6,
+                "fill": {"color": "#000000"},
+                "border": {"color": "#000000"},
+            },
+        }
+    )
+    chart.combine(line)
+    label = formats["money_label"]
+    chart.set_title({"name": "Spend by period and option type, against the period budget"})
+    chart.set_x_axis({"name": "period"})
+    chart.set_y_axis(
+        {
+            "name": f"spend ({label})" if label else "spend",
+            "num_format": excel_money_format(label, "#,##0"),
+            "min": 0,
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        }
+    )
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 400})
+    ws.insert_chart(1, len(headers) + 1, chart)
+
+
+def _write_domain_sheet(wb: Any, formats: dict[str, Any], solution: Solution) -> None:
+    """readiness_by_domain: average and weakest readiness before and after, with a clustered chart."""
+    headers: list[tuple[str, CellKind]] = [
+        ("domain", "text"),
+        ("name", "text"),
+        ("weight", "ratio"),
+        ("average_before", "score"),
+        ("average_after", "score"),
+        ("weakest_before", "score"),
+        ("weakest_partner_before", "text"),
+        ("weakest_after", "score"),
+        ("weakest_partner_after", "text"),
+    ]
+    records = domain_readiness(solution)
+    rows = [
+        [
+            r["domain"],
+            r["name"] or None,
+            cell_value(r["weight"], "ratio"),
+            cell_value(r["average_before"], "score"),
+            cell_value(r["average_after"], "score"),
+            cell_value(r["weakest_before"], "score"),
+            ", ".join(r["weakest_partner_before"]) or None,
+            cell_value(r["weakest_after"], "score"),
+            ", ".join(r["weakest_partner_after"]) or None,
+        ]
+        for r in records
+    ]
+    name = "readiness_by_domain"
+    ws = write_rows(wb, formats, name, headers, rows)
+    n = len(rows)
+    if n == 0:
+        return
+    chart = wb.add_chart({"type": "column"})
+    series = [(3, {"fill": {"color": "#BDBDBD"}, "border": {"color": "#333333"}})]
+    if solution.has_plan and any(r["average_after"] is not None for r in records):
+        series.append((4, {"fill": {"color": LEVEL_COLOURS[3]}, "border": {"color": "#000000"}}))
+    for col, style in series:
+        chart.add_series(
+            {
+                "name": [name, 0, col],
+                "categories": [name, 1, 0, n, 0],
+                "values": [name, 1, col, n, col],
+                "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 8}},
+                "gap": 80,
+                **style,
+            }
+        )
+    cap = float(solution.scenario.settings.score_cap)
+    after = f"period {solution.scenario.horizon}"
+    chart.set_title({"name": f"Average readiness by domain: baseline and {after}"})
+    chart.set_x_axis({"name": "domain"})
+    chart.set_y_axis(
+        {
+            "name": "readiness (partner-weighted average)",
+            "min": 0,
+            "max": cap,
+            "num_format": "0",
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        }
+    )
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 400})
+    ws.insert_chart(n + 3, 0, chart)
+
+
+_SHEET_HELP: dict[str, tuple[str, dict[str, str]]] = {
+    "summary": (
+        "The run at a glance, one fact per row.",
+        {
+            "key": "What the row is: status, outcome, score_before (funding nothing), score_after "
+            "(the plan's score Z), score_cap, spend (total of the plan), budget (sum of the period "
+            "budgets), currency, solver, seconds, message (from the solver), scenario (input file), "
+            "score_periods, weakest_link, level_thresholds.",
+            "value": "Its value; empty where there is no plan.",
+        },
+    ),
+    "allocation": (
+        "The plan: one row per option, partner and period with units funded. "
+        "`interop evaluate --plan` reads this sheet back.",
+        {
+            "option": "Option id (options sheet of the scenario).",
+            "partner": "Partner receiving the units.",
+            "period": "Period the units are funded in; they count from period + lag on.",
+            "units": "Units funded (fractions allowed: the model is a linear program).",
+            "cost": "units x unit_cost x the partner's cost_factor, in the currency.",
+        },
+    ),
+    "readiness": (
+        "Readiness of every partner in every domain and period under the plan.",
+        {
+            "partner": "Partner id.",
+            "domain": "Domain id.",
+            "period": "Period.",
+            "baseline": "Readiness today (baseline sheet).",
+            "score": "Readiness in that period with the plan, capped at score_cap.",
+            "level": "Interoperability level of the score: 0 to 3 (see level_name), coloured.",
+            "level_name": "not interoperable, deconflicted, compatible or integrated, from the "
+            "level_thresholds setting.",
+        },
+    ),
+    "budget_use": (
+        "Every budget and spending cap: its limit, what the plan spends, what is left, and the shadow price.",
+        {
+            "kind": "period (total budget of a period), type (budget of one option type) or "
+            "partner (a partner's max_spend per period).",
+            "period": "Period.",
+            "name": "Option type or partner the row is about (empty for a period total).",
+            "limit": "The budget or cap.",
+            "spend": "What the plan spends against it.",
+            "slack": "limit - spend: money left.",
+            "shadow_price": "Score points one more currency unit of this budget would buy "
+            "(from the best-score phase; 0 where the budget is not binding).",
+        },
+    ),
+    "shortfalls": (
+        "Only when the targets cannot all be met: each unmet target and by how much.",
+        {
+            "partner": "Partner of the target.",
+            "domain": "Domain of the target.",
+            "period": "Period of the target.",
+            "min_score": "Readiness the target demands.",
+            "reached": "The most readiness reachable within the budgets.",
+            "shortfall": "min_score - reached.",
+            "row": "Row of the targets sheet the target came from.",
+        },
+    ),
+    "violations": (
+        "Only for an evaluated plan: every rule of the scenario it breaks.",
+        {
+            "kind": "period budget, type budget, partner cap, max units, eligibility or target.",
+            "option": "The option concerned (max units, eligibility).",
+            "type": "The option type whose budget is broken (type budget).",
+            "partner": "The partner concerned (partner cap, max units, eligibility, target).",
+            "domain": "The domain of a missed target.",
+            "period": "The period.",
+            "limit": "The limit: budget, cap, max_units (0 for an ineligible partner) or min_score.",
+            "actual": "What the plan has: spend, units or readiness reached.",
+            "excess": "By how much the plan is over the limit (short of it, for a target).",
+        },
+    ),
+    "compare": (
+        "evaluate --compare: the plan, the optimum under the scenario's budgets, and the optimum "
+        "with each period's budget set to the plan's own spend (same money).",
+        {
+            "plan": "plan, optimum or same_money.",
+            "score": "Interoperability score Z.",
+            "spend": "Total spend.",
+            "status": "Whether the plan keeps every rule; the solver status of each optimum.",
+        },
+    ),
+    "compare_domains": (
+        "Final-period readiness per domain (partners averaged with their weights), per plan.",
+        {"domain": "Domain id.", "plan / optimum / same_money": "Readiness under each plan."},
+    ),
+    "compare_partners": (
+        "Final-period readiness per partner (domains averaged with their weights), per plan.",
+        {"partner": "Partner id.", "plan / optimum / same_money": "Readiness under each plan."},
+    ),
+    "compare_options": (
+        "Units and cost of every option any of the three plans funds.",
+        {
+            "option": "Option id.",
+            "<plan>_units": "Units of the option in that plan, all partners and periods.",
+            "<plan>_cost": "Their cost.",
+        },
+    ),
+    "spend_by_period": (
+        "Spend of the plan per period, split by option type, against the period budget; "
+        "with a stacked column chart (the dashed line is the budget).",
+        {
+            "period": "Period.",
+            "(one column per option type)": "Spend on options of that type in the period.",
+            "spend": "Total spend in the period.",
+            "budget": "The period's total budget.",
+            "unused": "budget - spend.",
+        },
+    ),
+    "readiness_by_domain": (
+        "Readiness by domain before (baseline) and after (final period of the plan), with a "
+        "clustered column chart of the averages.",
+        {
+            "domain": "Domain id.",
+            "name": "Domain name.",
+            "weight": "Domain weight in the score.",
+            "average_before": "Average baseline readiness over partners, weighted by partner weight "
+            "as in the score.",
+            "average_after": "The same in the final period with the plan.",
+            "weakest_before": "Lowest baseline readiness of a partner of positive weight.",
+            "weakest_partner_before": "The partner(s) at that lowest readiness.",
+            "weakest_after": "Lowest readiness in the final period with the plan.",
+            "weakest_partner_after": "The partner(s) at that lowest readiness.",
+        },
+    ),
+    "README": (
+        "This sheet: what every sheet and column means.",
+        {
+            "sheet": "Sheet name.",
+            "column": "Column of that sheet (empty: the sheet itself).",
+            "meaning": "What it holds.",
+        },
+    ),
+}
+
+
+def _write_readme_sheet(wb: Any, formats: dict[str, Any], solution: Solution, sheets: list[str]) -> None:
+    settings = solution.scenario.settings
+    label = formats["money_label"]
+    thresholds = ", ".join(f"{x:g}" for x in settings.level_thresholds)
+    rows: list[list[Any]] = [
+        [
+            "(all)",
+            None,
+            f"Money is in {label or 'the scenario currency (no label set)'}; readiness and "
+            f"scores are on the 0 to {settings.score_cap:g} scale; levels begin at {thresholds} "
+            "(not interoperable, deconflicted, compatible, integrated).",
+        ],
+    ]
+    for sheet in [*sheets, "README"]:
+        about, columns = _SHEET_HELP[sheet]
+        rows.append([sheet, None, about])
+        rows.extend([sheet, column, meaning] for column, meaning in columns.items())
+    ws = write_rows(wb, formats, "README", [("sheet", "text"), ("column", "text"), ("meaning", "text")], rows)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 2, 100, formats["wrap"])
+
+
+def write_workbook(solution: Solution, path: Path, comparison: Comparison | None = None) -> None:
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with xlsxwriter.Workbook(str(path), options) as wb:
+        formats = _workbook_formats(wb, solution)
+        _write_summary_sheet(wb, formats, solution)
+        tables = solution_tables(solution)
+        sheets = ["summary"]
+        for name in ("allocation", "readiness", "budget_use"):
+            ws = _write_table(wb, formats, name, *tables[name])
+            sheets.append(name)
+            if name == "readiness":
+                last = len(READINESS_COLUMNS) - 1
+                _colour_levels(ws, formats, len(tables[name][1]), last - 1, last)
+        if solution.status == "infeasible" or tables["shortfalls"][1]:
+            _write_table(wb, formats, "shortfalls", *tables["shortfalls"])
+            sheets.append("shortfalls")
+        extra = {"violations": tables["violations"]} if "violations" in tables else {}
+        extra |= comparison_tables(comparison) if comparison is not None else {}
+        for name, table in extra.items():
+            _write_table(wb, formats, name, *table)
+            sheets.append(name)
+        if solution.has_plan:
+            _write_spend_sheet(wb, formats, solution)
+            sheets.append("spend_by_period")
+        _write_domain_sheet(wb, formats, solution)
+        sheets.append("readiness_by_domain")
+        _write_readme_sheet(wb, formats, solution, sheets)
