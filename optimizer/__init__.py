@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .report import summary, to_json, write_report
     from .results import Solution
     from .scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
-    from .solver import available_solvers, solve
+    from .solver import Optimum, available_solvers, optimise, solve
     from .studies import (
         MonteCarloResult,
         SweepResult,
@@ -71,7 +71,9 @@ _WHERE = {
     "Scenario": "scenario",
     "Settings": "scenario",
     "Target": "scenario",
+    "Optimum": "solver",
     "available_solvers": "solver",
+    "optimise": "solver",
     "solve": "solver",
     "MonteCarloResult": "studies",
     "SweepResult": "studies",
@@ -102,6 +104,7 @@ __all__ = [
     "Effect",
     "InputError",
     "MonteCarloResult",
+    "Optimum",
     "Option",
     "OutputError",
     "Partner",
@@ -122,6 +125,7 @@ __all__ = [
     "load_plan",
     "load_scenario",
     "monte_carlo",
+    "optimise",
     "scale_budgets",
     "scale_gains",
     "sensitivity",

@@ -315,40 +315,37 @@ def export(model: lp.Model, path: str | os.PathLike[str]) -> None:
         prob.writeLP(str(target))
 
 
-def solve(
+@dataclass(frozen=True)
+class Optimum:
+    """What both phases found, as numbers, before any table is made: all a study needs of a solve."""
+
+    status: str  # "optimal", "infeasible", "time_limit", "error"
+    score: float | None  # Z*, from phase 1
+    units: np.ndarray | None  # units[o, p, t] of the plan (phase 2's when it finished); None: no plan
+    prices: list[float]  # of the budget rows, in evaluation.money_use's order
+    message: str
+    solved: SolvedModel | None
+
+
+def optimise(
     scenario: Scenario,
     solver: str = "highs",
     time_limit: float | None = None,
+    committed: np.ndarray | None = None,
     export_model: str | os.PathLike[str] | None = None,
-    keep: pd.DataFrame | None = None,
-) -> Solution:
-    """The best plan for `scenario`: highest score, then least money (model.md).
-
-    `keep` (option, partner, period, units) is money already committed: its
-    units are minimums and only the rest is optimised.
-    """
+) -> Optimum:
+    """Phase 1 (best score) then phase 2 (least money for it), warm in HiGHS (model.md)."""
     started = time.perf_counter()
-    committed = None
-    if keep is not None:
-        broken = commitments_broken(scenario, keep)
-        if broken:
-            return no_plan(
-                scenario, "infeasible", solver, started, "the commitments alone break: " + "; ".join(broken)
-            )
-        committed = units_array(scenario, keep)
     model = lp.build(scenario, committed=committed)
     if export_model is not None:
         export(model, export_model)
     first = run(model, solver, time_limit)
-    if first.status == "infeasible":
-        return infeasible(scenario, solver, time_limit, started, committed)
     if not first.has_plan:
-        reason = (
-            "stopped at the time limit before any plan was found"
-            if first.status == "time_limit"
-            else ("the solver failed without a plan")
-        )
-        return no_plan(scenario, first.status, solver, started, reason)
+        reason = {
+            "infeasible": "the targets cannot all be met within the budgets",
+            "time_limit": "stopped at the time limit before any plan was found",
+        }.get(first.status, "the solver failed without a plan")
+        return Optimum(first.status, None, None, [], reason, None)
 
     plan = first.values()
     best = float(model.score @ plan)
@@ -369,27 +366,55 @@ def solve(
                 "phase 2 (least money) did not finish: the plan may spend more than needed",
             )
         if not second.has_plan:
-            return no_plan(scenario, "time_limit", solver, started, message)
+            return Optimum("time_limit", None, None, [], message, None)
         plan = second.values()
     else:
         message = "stopped at the time limit: best plan found, not proven optimal"
-
     units = units_of(scenario, model, plan)
-    allocation = allocation_table(scenario, units)
-    raw = readiness.raw_readiness(scenario, units)
+    return Optimum(status, best, units, prices, message, SolvedModel(solved, first.highs))
+
+
+def solve(
+    scenario: Scenario,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    export_model: str | os.PathLike[str] | None = None,
+    keep: pd.DataFrame | None = None,
+) -> Solution:
+    """The best plan for `scenario`: highest score, then least money (model.md), as a Solution.
+
+    `keep` (option, partner, period, units) is money already committed: its
+    units are minimums and only the rest is optimised.
+    """
+    started = time.perf_counter()
+    committed = None
+    if keep is not None:
+        broken = commitments_broken(scenario, keep)
+        if broken:
+            return no_plan(
+                scenario, "infeasible", solver, started, "the commitments alone break: " + "; ".join(broken)
+            )
+        committed = units_array(scenario, keep)
+    optimum = optimise(scenario, solver, time_limit, committed, export_model)
+    if optimum.status == "infeasible":
+        return infeasible(scenario, solver, time_limit, started, committed)
+    if optimum.units is None:
+        return no_plan(scenario, optimum.status, solver, started, optimum.message)
+    allocation = allocation_table(scenario, optimum.units)
+    raw = readiness.raw_readiness(scenario, optimum.units)
     return Solution(
-        status=status,
+        status=optimum.status,
         scenario=scenario,
-        score=best,
+        score=optimum.score,
         baseline_score=baseline_score(scenario),
         allocation=allocation,
         readiness=readiness_table(scenario, raw),
-        budget_use=money_use(scenario, allocation).assign(shadow_price=prices),  # rows in the model's order
+        budget_use=money_use(scenario, allocation).assign(shadow_price=optimum.prices),
         shortfalls=empty(SHORTFALL_COLUMNS),
         solver=solver,
         seconds=time.perf_counter() - started,
-        message=message,
-        model=SolvedModel(solved, first.highs),
+        message=optimum.message,
+        model=optimum.solved,
     )
 
 

@@ -33,7 +33,7 @@ from .errors import ParamError
 from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
 from .results import Solution, units_array
 from .scenario import Effect, Scenario
-from .solver import quiet_stdout, run, run_within, units_of
+from .solver import optimise, quiet_stdout, run, run_within, units_of
 from .solver import solve as solve_scenario
 
 # ---------------------------------------------------------------------------------------------------------
@@ -376,12 +376,13 @@ class Point:
 
 
 def cold_point(task: tuple[Scenario, str, float | None]) -> Point:
-    """`solve` from scratch: the reference every warm point must equal."""
+    """Both phases from scratch (solver.optimise): the reference every warm point must equal."""
     scenario, solver, time_limit = task
-    solution = solve_scenario(scenario, solver=solver, time_limit=time_limit)
-    if not solution.has_plan:
-        return Point(solution.status, math.nan, None, "cold")
-    return Point(solution.status, float(solution.score), units_array(scenario, solution.allocation), "cold")
+    optimum = optimise(scenario, solver, time_limit)
+    if optimum.units is None:
+        return Point(optimum.status, math.nan, None, "cold")
+    units = np.where(optimum.units > 1e-9, optimum.units, 0.0)  # as the plan's allocation table lists it
+    return Point(optimum.status, float(optimum.score), units, "cold")
 
 
 def phase1_score(task: tuple[Scenario, str, float | None]) -> tuple[str, float]:

@@ -153,3 +153,16 @@ def test_row_activity_at_the_plan_is_the_money_the_report_shows() -> None:
     spent = [activity[row.row] for row in model.budget_rows]
     assert spent == pytest.approx(solution.budget_use["spend"].tolist(), rel=1e-9, abs=1e-9)
     assert [r.limit for r in model.budget_rows] == solution.budget_use["limit"].tolist()
+
+
+def test_optimise_gives_the_numbers_solve_reports() -> None:
+    from optimizer import optimise, solve
+    from optimizer.results import units_array
+
+    scenario = generate(6, 12, 4, 4, seed=9)
+    optimum, solution = optimise(scenario), solve(scenario)
+    assert optimum.status == solution.status == "optimal"
+    assert optimum.score == solution.score
+    assert optimum.prices == solution.budget_use["shadow_price"].tolist()
+    units = np.where(optimum.units > 1e-9, optimum.units, 0.0)
+    assert np.array_equal(units, units_array(scenario, solution.allocation))
