@@ -245,6 +245,51 @@ def run_within(highs: object, seconds: float | None) -> Run:
     return highs_outcome(highs)
 
 
+class WarmLP:
+    """One HiGHS model re-solved for every LP of the same shape, each from a given basis.
+
+    LPs built from variants of one scenario mostly share their columns, rows and
+    nonzero pattern and differ only in numbers. Those are changed in place (all
+    costs and bounds, and the coefficients that differ from what HiGHS holds) and
+    the LP re-solved warm: a tornado variant of the large preset takes ~0.2 s so,
+    build included, against ~2.5 s cold. `fits` says whether an LP can be.
+    """
+
+    def __init__(self, model: lp.Model) -> None:
+        self.shape = model
+        self.highs = to_highs(model)
+        self.entry_rows = np.repeat(np.arange(model.row_count, dtype=np.int32), np.diff(model.row_start))
+        self.values = model.row_value.copy()  # the coefficients HiGHS holds
+
+    def fits(self, model: lp.Model) -> bool:
+        shape = self.shape
+        return (
+            model.maximise == shape.maximise
+            and model.column_count == shape.column_count
+            and np.array_equal(model.row_start, shape.row_start)
+            and np.array_equal(model.row_index, shape.row_index)
+            and all(
+                np.array_equal(getattr(model.units, axis), getattr(shape.units, axis))
+                for axis in ("option", "partner", "period")
+            )
+        )
+
+    def solve(self, model: lp.Model, basis: object | None, seconds: float | None) -> Run:
+        """Solve `model` (which must fit) in place, from `basis` when given."""
+        highs = self.highs
+        columns = np.arange(model.column_count, dtype=np.int32)
+        rows = np.arange(model.row_count, dtype=np.int32)
+        highs.changeColsCost(len(columns), columns, model.objective)
+        highs.changeColsBounds(len(columns), columns, model.col_lower, model.col_upper)
+        highs.changeRowsBounds(len(rows), rows, model.row_lower, model.row_upper)
+        for k in np.flatnonzero(model.row_value != self.values).tolist():
+            highs.changeCoeff(int(self.entry_rows[k]), int(model.row_index[k]), float(model.row_value[k]))
+        self.values = model.row_value.copy()
+        if basis is not None:
+            highs.setBasis(basis)
+        return run_within(highs, seconds)
+
+
 def highs_outcome(highs: object) -> Run:
     """HiGHS's own status: a solver stopped by its limit may claim a value while holding no plan."""
     import highspy

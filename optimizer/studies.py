@@ -33,7 +33,7 @@ from .errors import ParamError
 from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
 from .results import Solution, units_array
 from .scenario import Effect, Scenario
-from .solver import optimise, quiet_stdout, run, run_within, units_of
+from .solver import WarmLP, optimise, quiet_stdout, run, run_within, units_of
 from .solver import solve as solve_scenario
 
 # ---------------------------------------------------------------------------------------------------------
@@ -388,11 +388,49 @@ def cold_point(task: tuple[Scenario, str, float | None]) -> Point:
 def phase1_score(task: tuple[Scenario, str, float | None]) -> tuple[str, float]:
     """The optimal score alone (phase 1): what tornado needs."""
     scenario, solver, time_limit = task
-    model = lp.build(scenario)
+    return _phase1_of(lp.build(scenario), solver, time_limit)
+
+
+def _phase1_of(model: lp.Model, solver: str, time_limit: float | None) -> tuple[str, float]:
     outcome = run(model, solver, time_limit)
     if not outcome.has_plan:
         return outcome.status, math.nan
     return outcome.status, float(model.score @ outcome.values())
+
+
+def warm_phase1_scores(
+    task: tuple[Scenario, list[Scenario], float | None, float | None],
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[str, float]]:
+    """phase1_score of each variant of `base`, re-solved warm from the base's optimal basis
+    (solver.WarmLP); a variant of another shape, or a warm run that stalls, is solved cold.
+
+    Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
+    """
+    base, variants, time_limit, warm_limit = task
+    model = lp.build(base)
+    warm = WarmLP(model)
+    started = time.perf_counter()
+    first = run_within(warm.highs, time_limit)
+    if first.status != "optimal":  # nothing to be warm from
+        return [phase1_score((v, "highs", time_limit)) for v in variants]
+    limit = warm_limit if warm_limit is not None else max(2.0, 10 * (time.perf_counter() - started))
+    if time_limit is not None:
+        limit = min(limit, time_limit)
+    basis = warm.highs.getBasis()
+    scores = []
+    for variant in variants:
+        model = lp.build(variant)
+        outcome = warm.solve(model, basis, limit) if warm.fits(model) else None
+        if outcome is not None and outcome.status == "optimal":
+            scores.append(("optimal", float(model.score @ outcome.values())))
+        elif outcome is not None and outcome.status == "infeasible":
+            scores.append(("infeasible", math.nan))
+        else:
+            scores.append(_phase1_of(model, "highs", time_limit))
+        if progress is not None:
+            progress(1)
+    return scores
 
 
 def _limits(scenario: Scenario) -> dict[tuple[str, int, str], float]:
@@ -676,9 +714,20 @@ def tornado(
             low, high = max(0.0, low), min(1.0, high)
         cases.append((group, param, name, base, low, high))
         variants += [apply_param(scenario, p, low), apply_param(scenario, p, high)]
-    tasks = [(v, solver, time_limit) for v in [scenario, *variants]]
-    with progress_reporter(progress, len(tasks), "tornado") as advance:
-        results = map_tasks(phase1_score, tasks, workers, scheduler, advance)
+    everything = [scenario, *variants]
+    workers = default_workers() if workers is None else workers
+    with progress_reporter(progress, len(everything), "tornado") as advance:
+        if solver == "highs" and workers <= 1 and scheduler_address(scheduler) is None:
+            results = warm_phase1_scores((scenario, everything, time_limit, None), advance)
+        elif solver == "highs":  # warm in chunks, a few per worker so that progress moves
+            parts = chunks(len(everything), 4 * max(workers, 2))
+            tasks = [(scenario, everything[r.start : r.stop], time_limit, None) for r in parts]
+            weights = [len(r) for r in parts]
+            per_part = map_tasks(warm_phase1_scores, tasks, workers, scheduler, advance, weights)
+            results = [score for part in per_part for score in part]
+        else:
+            tasks = [(v, solver, time_limit) for v in everything]
+            results = map_tasks(phase1_score, tasks, workers, scheduler, advance)
     (_, base_score), results = results[0], results[1:]
     records = []
     for n, (group, param, name, base, low, high) in enumerate(cases):

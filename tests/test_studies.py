@@ -173,6 +173,36 @@ def test_scenario_helpers(example: Scenario) -> None:
     assert back == example and type(back.baseline) is type(example.baseline)
 
 
+def test_warm_tornado_scores_equal_cold_ones() -> None:
+    """Every tornado variant re-solved warm in the base's HiGHS model (solver.WarmLP) scores as
+    a cold solve does, infeasible variants included; a gain scaled to zero changes the LP's
+    shape and must fall back to cold."""
+    from optimizer.studies import (
+        apply_param,
+        current_value,
+        parse_param,
+        phase1_score,
+        tornado_params,
+        warm_phase1_scores,
+    )
+
+    scenario = generate(6, 12, 4, 4, seed=11)
+    variants = []
+    for _, param, _ in tornado_params(scenario):
+        p = parse_param(scenario, param)
+        for factor in (0.5, 1.5):
+            value = current_value(scenario, p) * factor
+            variants.append(apply_param(scenario, p, min(1.0, value) if p.kind == "weakest_link" else value))
+    variants.append(apply_param(scenario, parse_param(scenario, tornado_params(scenario)[11][1]), 0.0))
+    variants.append(apply_param(scenario, parse_param(scenario, "budget_scale"), 0.01))  # targets unmet
+    warm = warm_phase1_scores((scenario, variants, None, None))
+    cold = [phase1_score((v, "highs", None)) for v in variants]
+    assert [s for s, _ in warm] == [s for s, _ in cold]
+    assert {"optimal", "infeasible"} <= {s for s, _ in cold}
+    for (_, w), (_, c) in zip(warm, cold, strict=True):
+        assert (math.isnan(w) and math.isnan(c)) or w == pytest.approx(c, rel=1e-9, abs=1e-9)
+
+
 def test_tornado_moves_each_group_and_sorts_by_swing() -> None:
     scenario = generate(4, 5, 3, 3, seed=4)
     result = tornado(scenario, delta=0.2, workers=2, progress=False)
