@@ -488,12 +488,7 @@ def warm_budget_points(
             best = float(phase1.getInfo().objective_function_value)
             eps = 1e-7 * max(1.0, abs(best))
             phase2.changeRowBounds(score_row, best - eps, highspy.kHighsInf)
-            basis = phase1.getBasis()
-            extended = highspy.HighsBasis()
-            extended.col_status = list(basis.col_status)
-            extended.row_status = [*basis.row_status, highspy.HighsBasisStatus.kBasic]
-            extended.valid = True
-            phase2.setBasis(extended)
+            phase2.setBasis(with_score_row(phase1.getBasis()))
             if run_within(phase2, limit).status != "optimal":
                 points.append(replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
             else:
@@ -502,6 +497,77 @@ def warm_budget_points(
         if progress is not None:
             progress(1)
     return points
+
+
+def with_score_row(basis: object) -> object:
+    """Phase 1's basis with phase 2's score row basic: phase 1's optimum, feasible for phase 2."""
+    import highspy
+
+    extended = highspy.HighsBasis()
+    extended.col_status = list(basis.col_status)
+    extended.row_status = [*basis.row_status, highspy.HighsBasisStatus.kBasic]
+    extended.valid = True
+    return extended
+
+
+def warm_points(
+    task: tuple[Scenario, list[Scenario], float | None, float | None],
+    progress: Callable[[int], None] | None = None,
+) -> list[Point]:
+    """cold_point of each variant of `base`, both phases re-solved warm (solver.WarmLP): phase 1
+    from the base's optimal basis, phase 2 from the variant's phase-1 optimum. A variant whose
+    LP has another shape, or a warm run that stalls, is solved cold ("cold-fallback").
+
+    Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
+    """
+    base, variants, time_limit, warm_limit = task
+    model = lp.build(base)
+    phase1 = WarmLP(model)
+    started = time.perf_counter()
+    first = run_within(phase1.highs, time_limit)
+    if first.status != "optimal":  # nothing to be warm from
+        phase1 = None
+    limit = warm_limit if warm_limit is not None else max(2.0, 10 * (time.perf_counter() - started))
+    if time_limit is not None:
+        limit = min(limit, time_limit)
+    basis = phase1.highs.getBasis() if phase1 is not None else None
+    phase2 = (
+        WarmLP(lp.least_money(model, float(model.score @ first.values()))) if phase1 is not None else None
+    )
+    if phase2 is not None:
+        phase2.highs.setOptionValue(
+            "simplex_strategy", 4
+        )  # primal simplex from phase 1's optimum (solver.py)
+    points = []
+    for variant in variants:
+        point = _warm_point(variant, phase1, phase2, basis, limit) if phase1 is not None else None
+        points.append(point or replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
+        if progress is not None:
+            progress(1)
+    return points
+
+
+def _warm_point(
+    variant: Scenario, phase1: WarmLP, phase2: WarmLP, basis: object, limit: float
+) -> Point | None:
+    """Both phases of `variant` warm, or None when it must be solved cold."""
+    model = lp.build(variant)
+    if not phase1.fits(model):
+        return None
+    first = phase1.solve(model, basis, limit)
+    if first.status == "infeasible":
+        return Point("infeasible", math.nan, None, "warm")
+    if first.status != "optimal":
+        return None
+    best = float(model.score @ first.values())
+    least = lp.least_money(model, best)
+    if not phase2.fits(least):
+        return None
+    second = phase2.solve(least, with_score_row(phase1.highs.getBasis()), limit)
+    if second.status != "optimal":
+        return None
+    units = units_of(variant, model, second.values())
+    return Point("optimal", best, np.where(units > 1e-9, units, 0.0), "warm")  # as cold_point gives it
 
 
 def _phase2_model(phase1: object, model: lp.Model) -> tuple[object, int]:
@@ -566,8 +632,9 @@ def sweep(
 ) -> SweepResult:
     """Solve `scenario` with PARAM set to each of `values` (a list or 'START:STOP:N').
 
-    Budget PARAMs with HiGHS re-solve warm (in `workers` contiguous chunks, each
-    warm within itself); other PARAMs, CBC or warm=False solve each variant cold.
+    With HiGHS each variant is re-solved warm (in `workers` contiguous chunks, each
+    warm within itself): budget PARAMs by moving row bounds, others through
+    solver.WarmLP; CBC or warm=False solve each variant cold.
     `warm_limit` caps each warm run (default max(2 s, 10x the first solve)) before
     a cold fallback. Raises ParamError (a ValueError) for a bad PARAM or value.
     """
@@ -576,17 +643,19 @@ def sweep(
     levels = parse_values(values)
     variants = [apply_param(scenario, p, v) for v in levels]  # every value checked before any solve
     workers = default_workers() if workers is None else workers
-    use_warm = warm and solver == "highs" and p.budget_only
+    use_warm = warm and solver == "highs"
+    # budgets only move row bounds, changed in place; any other PARAM goes through WarmLP
+    warm_task = warm_budget_points if p.budget_only else warm_points
     with progress_reporter(progress, len(variants), f"sweep {p.text}") as advance:
         if use_warm:
             remote = scheduler_address(scheduler) is not None
             parts = chunks(len(variants), 1 if (workers <= 1 and not remote) else max(workers, 2))
             if len(parts) == 1 and not remote:
-                points = warm_budget_points((scenario, variants, time_limit, warm_limit), advance)
+                points = warm_task((scenario, variants, time_limit, warm_limit), advance)
             else:
                 tasks = [(scenario, [variants[i] for i in part], time_limit, warm_limit) for part in parts]
                 weights = [len(part) for part in parts]
-                per_part = map_tasks(warm_budget_points, tasks, workers, scheduler, advance, weights)
+                per_part = map_tasks(warm_task, tasks, workers, scheduler, advance, weights)
                 points = [point for part in per_part for point in part]
         else:
             tasks = [(v, solver, time_limit) for v in variants]
@@ -823,10 +892,13 @@ def monte_carlo_draws(
     funded[option], target met[target]) for each."""
     scenario, base_units, indices, gains, solver, time_limit = task
     par, dom, _ = readiness.index(scenario)
+    draws = [with_gains(scenario, g) for g in gains]
+    if solver == "highs":  # the draws change gains only: warm from the base's optimum
+        points = warm_points((scenario, draws, time_limit, None))
+    else:
+        points = [cold_point((drawn, solver, time_limit)) for drawn in draws]
     out = []
-    for i, g in zip(indices, gains, strict=True):
-        drawn = with_gains(scenario, g)
-        point = cold_point((drawn, solver, time_limit))
+    for i, drawn, point in zip(indices, draws, points, strict=True):
         funded = (
             np.zeros(len(scenario.options), dtype=bool)
             if point.units is None

@@ -82,10 +82,14 @@ def test_a_warm_run_that_stalls_falls_back_to_a_cold_solve(small: Scenario) -> N
     assert_equals_cold(small, result)
 
 
-def test_other_params_are_solved_cold_and_equal_solve(example: Scenario) -> None:
+def test_other_params_re_solve_warm_where_the_lp_keeps_its_shape(example: Scenario) -> None:
+    # weakest_link 0 drops the weakest-link columns, 1 the average's terms from the score row:
+    # other shapes, solved cold; 0.5 keeps the example's shape (0.25) and is re-solved warm
     result = sweep(example, "weakest_link", [0.0, 0.5, 1.0], workers=2, progress=False)
-    assert not result.warm and set(result.points["method"]) == {"cold"}
+    assert result.warm and result.points["method"].tolist() == ["cold-fallback", "warm", "cold-fallback"]
     assert_equals_cold(example, result)
+    cold = sweep(example, "weakest_link", [0.0, 0.5, 1.0], warm=False, progress=False)
+    assert not cold.warm and set(cold.points["method"]) == {"cold"}
     units = result.units_by_option
     assert set(units.columns) == {"value", "option", "type", "units", "spend"}
     assert len(units) == 3 * len(example.options)
@@ -350,3 +354,12 @@ def test_monte_carlo_of_an_infeasible_base_hands_back_its_solve() -> None:
     with pytest.raises(studies.NoBasePlanError) as error:
         monte_carlo(broke, n=2, workers=1, progress=False)
     assert error.value.solution.status == "infeasible" and not error.value.solution.shortfalls.empty
+
+
+def test_warm_sweep_of_a_gain_equals_cold_solves(small: Scenario) -> None:
+    """A non-budget PARAM changes LP coefficients: re-solved warm in place (solver.WarmLP), each
+    value equals a cold solve; setting the gain to 0 changes the LP's shape and goes cold."""
+    option = small.options[0].id
+    result = sweep(small, f"gain_scale:{option}", "0,0.5,1.5,2", progress=False)
+    assert result.points["method"].tolist() == ["cold-fallback", "warm", "warm", "warm"]
+    assert_equals_cold(small, result)
