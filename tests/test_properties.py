@@ -450,3 +450,32 @@ def test_csv_and_xlsx_forms_solve_the_same(scenario: Scenario) -> None:
     assert b.score == pytest.approx(a.score, rel=1e-9, abs=1e-9)
     assert b.spend == pytest.approx(a.spend, rel=1e-9, abs=1e-9)
     assert a.score == pytest.approx(optimal(scenario).score, rel=1e-9, abs=1e-9)
+
+
+@SOME
+@given(scenarios(), st.data())
+def test_a_warm_re_solve_equals_a_cold_solve(scenario: Scenario, data: st.DataObject) -> None:
+    """Studies re-solve variants warm in the base's HiGHS model (studies.warm_points): whatever
+    number a tornado moves, and however far, the warm result is the cold one."""
+    from optimizer.studies import (
+        apply_param,
+        cold_point,
+        current_value,
+        parse_param,
+        tornado_params,
+        warm_points,
+    )
+
+    _, param, _ = data.draw(st.sampled_from(tornado_params(scenario)))
+    p = parse_param(scenario, param)
+    value = current_value(scenario, p) * data.draw(st.floats(0.0, 2.0))
+    variant = apply_param(scenario, p, min(1.0, value) if p.kind == "weakest_link" else value)
+    [warm] = warm_points((scenario, [variant], None, None))
+    cold = cold_point((variant, "highs", None))
+    assert warm.status == cold.status
+    if cold.units is None:
+        return
+    money = np.array([[o.unit_cost * q.cost_factor for q in variant.partners] for o in variant.options])
+    assert warm.score == pytest.approx(cold.score, rel=1e-9, abs=1e-9)
+    spend_warm, spend_cold = (float((units * money[:, :, None]).sum()) for units in (warm.units, cold.units))
+    assert spend_warm == pytest.approx(spend_cold, rel=1e-6, abs=1e-6)
