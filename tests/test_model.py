@@ -166,3 +166,14 @@ def test_optimise_gives_the_numbers_solve_reports() -> None:
     assert optimum.prices == solution.budget_use["shadow_price"].tolist()
     units = np.where(optimum.units > 1e-9, optimum.units, 0.0)
     assert np.array_equal(units, units_array(scenario, solution.allocation))
+
+
+def test_a_coefficient_highs_drops_as_negligible_is_not_an_error() -> None:
+    """HiGHS drops matrix values below 1e-9 with a warning (found by the warm re-solve property
+    test: a unit cost scaled to 2e-283); the solve goes on, as with any tiny number."""
+    import dataclasses
+
+    scenario = generate(3, 4, 2, 3, seed=1)
+    options = (dataclasses.replace(scenario.options[0], unit_cost=2e-283), *scenario.options[1:])
+    solution = solving.solve(dataclasses.replace(scenario, options=options))
+    assert solution.status == "optimal"
