@@ -525,22 +525,17 @@ def warm_points(
     phase1 = WarmLP(model)
     started = time.perf_counter()
     first = run_within(phase1.highs, time_limit)
-    if first.status != "optimal":  # nothing to be warm from
-        phase1 = None
     limit = warm_limit if warm_limit is not None else max(2.0, 10 * (time.perf_counter() - started))
     if time_limit is not None:
         limit = min(limit, time_limit)
-    basis = phase1.highs.getBasis() if phase1 is not None else None
-    phase2 = (
-        WarmLP(lp.least_money(model, float(model.score @ first.values()))) if phase1 is not None else None
-    )
-    if phase2 is not None:
-        phase2.highs.setOptionValue(
-            "simplex_strategy", 4
-        )  # primal simplex from phase 1's optimum (solver.py)
+    warm = first.status == "optimal"  # else there is nothing to be warm from
+    if warm:
+        basis = phase1.highs.getBasis()
+        phase2 = WarmLP(lp.least_money(model, float(model.score @ first.values())))
+        phase2.highs.setOptionValue("simplex_strategy", 4)  # primal simplex from phase 1's optimum
     points = []
     for variant in variants:
-        point = _warm_point(variant, phase1, phase2, basis, limit) if phase1 is not None else None
+        point = _warm_point(variant, phase1, phase2, basis, limit) if warm else None
         points.append(point or replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
         if progress is not None:
             progress(1)
