@@ -407,15 +407,19 @@ def build(
     )
 
 
+def score_floor(best_score: float) -> float:
+    """Z* - eps, the least score phase 2 may keep (model.md: eps = 1e-7 * max(1, |Z*|))."""
+    return best_score - 1e-7 * max(1.0, abs(best_score))
+
+
 def least_money(model: Model, best_score: float) -> Model:
     """Phase 2 from phase 1: least spend with Z >= Z* - eps (model.md), as one row more."""
-    eps = 1e-7 * max(1.0, abs(best_score))
     scored = np.flatnonzero(model.score).astype(np.int32)
     return replace(
         model,
         maximise=False,
         objective=model.spend,
-        row_lower=np.append(model.row_lower, best_score - eps),
+        row_lower=np.append(model.row_lower, score_floor(best_score)),
         row_upper=np.append(model.row_upper, INF),
         row_start=np.append(model.row_start, model.row_start[-1] + len(scored)).astype(np.int32),
         row_index=np.concatenate([model.row_index, scored]),

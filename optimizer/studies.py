@@ -33,7 +33,7 @@ from .errors import ParamError
 from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
 from .results import Solution, units_array
 from .scenario import Effect, Scenario
-from .solver import WarmLP, optimise, quiet_stdout, run, run_within, units_of
+from .solver import Run, WarmLP, optimise, run, run_within, to_highs, units_of
 from .solver import solve as solve_scenario
 
 # ---------------------------------------------------------------------------------------------------------
@@ -398,6 +398,19 @@ def _phase1_of(model: lp.Model, solver: str, time_limit: float | None) -> tuple[
     return outcome.status, float(model.score @ outcome.values())
 
 
+def _warm_base(
+    base: Scenario, time_limit: float | None, warm_limit: float | None
+) -> tuple[lp.Model, WarmLP, Run, float]:
+    """The base's LP solved once in a WarmLP, and the limit of each warm run after it:
+    `warm_limit`, else max(2 s, 10x that first solve), never past `time_limit`."""
+    model = lp.build(base)
+    warm = WarmLP(model)
+    started = time.perf_counter()
+    first = run_within(warm.highs, time_limit)
+    limit = warm_limit if warm_limit is not None else max(2.0, 10 * (time.perf_counter() - started))
+    return model, warm, first, limit if time_limit is None else min(limit, time_limit)
+
+
 def warm_phase1_scores(
     task: tuple[Scenario, list[Scenario], float | None, float | None],
     progress: Callable[[int], None] | None = None,
@@ -408,15 +421,9 @@ def warm_phase1_scores(
     Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
     """
     base, variants, time_limit, warm_limit = task
-    model = lp.build(base)
-    warm = WarmLP(model)
-    started = time.perf_counter()
-    first = run_within(warm.highs, time_limit)
+    _, warm, first, limit = _warm_base(base, time_limit, warm_limit)
     if first.status != "optimal":  # nothing to be warm from
         return [phase1_score((v, "highs", time_limit)) for v in variants]
-    limit = warm_limit if warm_limit is not None else max(2.0, 10 * (time.perf_counter() - started))
-    if time_limit is not None:
-        limit = min(limit, time_limit)
     basis = warm.highs.getBasis()
     scores = []
     for variant in variants:
@@ -458,18 +465,14 @@ def warm_budget_points(
     import highspy
 
     base, variants, time_limit, warm_limit = task
-    model = lp.build(base)
-    started = time.perf_counter()
-    first = run(model, "highs", time_limit)
-    first_seconds = time.perf_counter() - started
+    model, warm, first, limit = _warm_base(base, time_limit, warm_limit)
     if first.status not in ("optimal", "infeasible"):  # the base itself stalls: nothing to be warm from
         return [cold_point((v, "highs", time_limit)) for v in variants]
-    limit = warm_limit if warm_limit is not None else max(2.0, 10 * first_seconds)
-    if time_limit is not None:
-        limit = min(limit, time_limit)
-    phase1 = first.highs
+    phase1 = warm.highs
     rows = [(b.row, (b.kind, b.period, b.name)) for b in model.budget_rows]
-    phase2, score_row = _phase2_model(phase1, model)
+    phase2 = to_highs(lp.least_money(model, 0.0))  # the score row's bound is set at each level
+    phase2.setOptionValue("simplex_strategy", 4)  # primal simplex from phase 1's optimum (solver.py)
+    score_row = model.row_count
     points = []
     for variant in variants:
         limits = _limits(variant)
@@ -486,8 +489,7 @@ def warm_budget_points(
             points.append(replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
         else:
             best = float(phase1.getInfo().objective_function_value)
-            eps = 1e-7 * max(1.0, abs(best))
-            phase2.changeRowBounds(score_row, best - eps, highspy.kHighsInf)
+            phase2.changeRowBounds(score_row, lp.score_floor(best), highspy.kHighsInf)
             phase2.setBasis(with_score_row(phase1.getBasis()))
             if run_within(phase2, limit).status != "optimal":
                 points.append(replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
@@ -521,13 +523,7 @@ def warm_points(
     Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
     """
     base, variants, time_limit, warm_limit = task
-    model = lp.build(base)
-    phase1 = WarmLP(model)
-    started = time.perf_counter()
-    first = run_within(phase1.highs, time_limit)
-    limit = warm_limit if warm_limit is not None else max(2.0, 10 * (time.perf_counter() - started))
-    if time_limit is not None:
-        limit = min(limit, time_limit)
+    model, phase1, first, limit = _warm_base(base, time_limit, warm_limit)
     warm = first.status == "optimal"  # else there is nothing to be warm from
     if warm:
         basis = phase1.highs.getBasis()
@@ -563,23 +559,6 @@ def _warm_point(
         return None
     units = units_of(variant, model, second.values())
     return Point("optimal", best, np.where(units > 1e-9, units, 0.0), "warm")  # as cold_point gives it
-
-
-def _phase2_model(phase1: object, model: lp.Model) -> tuple[object, int]:
-    """A second HiGHS model: phase 1's rows, the score row (bound set per level), least spend."""
-    import highspy
-
-    with quiet_stdout():
-        phase2 = highspy.Highs()
-    phase2.setOptionValue("output_flag", False)
-    phase2.passModel(phase1.getLp())
-    scored = np.flatnonzero(model.score).astype(np.int32)
-    phase2.addRow(-highspy.kHighsInf, highspy.kHighsInf, len(scored), scored, model.score[scored])
-    columns = model.column_count
-    phase2.changeColsCost(columns, np.arange(columns, dtype=np.int32), model.spend)
-    phase2.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    phase2.setOptionValue("simplex_strategy", 4)  # primal simplex from phase 1's optimum (solver.py)
-    return phase2, phase2.getNumRow() - 1
 
 
 # ---------------------------------------------------------------------------------------------------------
