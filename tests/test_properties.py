@@ -307,7 +307,7 @@ def numbered(targets) -> tuple:
 @SOME
 @given(scenarios(), st.sampled_from(["x.xlsx", "x"]))
 def test_targets_made_in_code_round_trip_with_their_row_numbers(scenario: Scenario, name: str) -> None:
-    """Target.row is part of equality: a target made in code (row None) reads back with its row."""
+    """A target made in code (row None) reads back with the row it was written to."""
     scenario = replace(scenario, targets=tuple(replace(t, row=None) for t in scenario.targets))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
