@@ -4,19 +4,19 @@
     python benchmarks/benchmark.py --quick          # small and medium only
     python benchmarks/benchmark.py --presets medium --repeat 3 --json bench.json
 
-For each preset the scenario is generated (optimizer.synthetic) and written
+For each preset the scenario is generated (optimizer.io.synthetic) and written
 to a temporary .xlsx workbook. Then, in this process (imports done and one
 tiny solve run first, so lazy imports and first-call costs are not counted):
 
 - end to end = read_tables + build_scenario (= load_scenario) + solve.solve
   + write_report to .xlsx, one wall clock around all four. Inside solve.solve
   the steps are timed by wrapping, for the duration of the call,
-  optimizer.model.build, the phase functions of optimizer.solver (run,
+  optimizer.lp.model.build, the phase functions of optimizer.lp.solve (run,
   warm_least_money: each top-level call is one phase), solver.to_highs
   (the arrays passed to HiGHS), the reads of values and duals
   (solver.Run.values, row_duals) and highspy.Highs.run, so the numbers
   follow solve.solve as it is, whatever it does between those calls;
-- the floor: the phase-1 model exported to MPS (optimizer.solver.export) and
+- the floor: the phase-1 model exported to MPS (optimizer.lp.solve.export) and
   solved by highspy alone with the HiGHS options that our phase 1 ran with
   (copied from its Highs object); only run() counts, reading the file is
   shown apart. ratio = end to end / floor.
@@ -29,7 +29,7 @@ of the parent that started it (kept in the JSON as maxrss). Start-up is timed
 in subprocesses, median of five. The sweep scales every period budget from
 0.5x to 1.5x: (a) rebuild and solve phase 1 at each level (and, apart, the
 full two-phase solve.solve), (b) build once, solve once with
-optimizer.solver.run, then change the rows in its Highs object and run()
+optimizer.lp.solve.run, then change the rows in its Highs object and run()
 again, (c) the same in highspy alone on the exported MPS file.
 """
 
@@ -148,7 +148,7 @@ class Recorder:
     is charged to the phase it happens in (0: outside any phase).
     """
 
-    PHASES = ("run", "warm_least_money")  # functions of optimizer.solver that solve one LP
+    PHASES = ("run", "warm_least_money")  # functions of optimizer.lp.solve that solve one LP
 
     def __init__(self) -> None:
         self.events: list[tuple[str, int, float, float]] = []  # label, phase, start, end
@@ -256,11 +256,11 @@ def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, f
 
 def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool) -> dict[str, Any]:
     lp, solving = project_module("model"), project_module("solver")
-    from optimizer.report import write_report
-    from optimizer.sheets import read_tables
-    from optimizer.synthetic import PRESETS, generate
-    from optimizer.template import write_scenario
-    from optimizer.validate import build_scenario
+    from optimizer.io.sheets import read_tables
+    from optimizer.io.synthetic import PRESETS, generate
+    from optimizer.io.template import write_scenario
+    from optimizer.io.validate import build_scenario
+    from optimizer.reports.plan import write_report
 
     size = PRESETS[name]
     out: dict[str, Any] = {"preset": name, "size": size, "seed": seed}
@@ -391,7 +391,7 @@ def bench_startup() -> dict[str, float]:
     out = {
         "python -c pass": time_command([python, "-c", "pass"]),
         "imports": time_command(
-            [python, "-c", "import optimizer.solver, optimizer.validate, optimizer.report"]
+            [python, "-c", "import optimizer.lp.solve, optimizer.io.validate, optimizer.reports.plan"]
         ),
         "import click": time_command([python, "-c", "import click"]),
         "interop --help": time_command([*interop_cmd, "--help"]),
@@ -409,8 +409,8 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     import numpy as np
 
     lp, solving = project_module("model"), project_module("solver")
+    from optimizer.io.synthetic import PRESETS, generate
     from optimizer.scenario import Budget
-    from optimizer.synthetic import PRESETS, generate
 
     scenario = generate(*PRESETS[name], seed=seed)
     factors = np.linspace(0.5, 1.5, levels)
@@ -437,7 +437,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
         assert solving.solve(scaled(float(factor)), SOLVER).status == "optimal"
     out["rebuild_full"] = time.perf_counter() - started
 
-    # (b) warm in place in the Highs object that optimizer.solver.run solved
+    # (b) warm in place in the Highs object that optimizer.lp.solve.run solved
     def sweep_levels(highs: Any, rows: list[tuple[int, int]], after_each: Any) -> list[float]:
         """Every budget level in place in `highs`: the same loop for (b) and (c)."""
         objectives = []
@@ -495,7 +495,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
 
 # --- HiGHS options ------------------------------------------------------------------------------
 
-# what optimizer.solver.HIGHS_OPTIONS was chosen from; each starts from HiGHS's defaults
+# what optimizer.lp.solve.HIGHS_OPTIONS was chosen from; each starts from HiGHS's defaults
 OPTION_CHOICES: dict[str, dict[str, Any]] = {
     "HiGHS default": {},
     "no presolve": {"presolve": "off"},
@@ -507,11 +507,11 @@ OPTION_CHOICES: dict[str, dict[str, Any]] = {
 
 def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[dict[str, Any]]:
     """HiGHS alone (run() only) on each preset, score counted in the final or in every period,
-    under each of OPTION_CHOICES: the measurement behind optimizer.solver.HIGHS_OPTIONS."""
+    under each of OPTION_CHOICES: the measurement behind optimizer.lp.solve.HIGHS_OPTIONS."""
     import numpy as np
 
     lp, solving = project_module("model"), project_module("solver")
-    from optimizer.synthetic import PRESETS, generate
+    from optimizer.io.synthetic import PRESETS, generate
 
     rows = []
     for name in presets:
@@ -671,9 +671,9 @@ def print_sweep(s: dict[str, Any]) -> None:
 
 def warm_up(workdir: Path) -> None:
     """One tiny end to end so lazy imports and first calls are not charged to the first preset."""
-    from optimizer.report import write_report
-    from optimizer.solver import solve
-    from optimizer.synthetic import generate
+    from optimizer.io.synthetic import generate
+    from optimizer.lp.solve import solve
+    from optimizer.reports.plan import write_report
 
     with quiet_stdout():
         write_report(solve(generate(3, 4, 2, 2), SOLVER), workdir / "warm-up.xlsx")
@@ -698,7 +698,7 @@ def main(argv: list[str] | None = None) -> int:
         child_main(args.child[0], args.child[1:])
         return 0
 
-    from optimizer.synthetic import PRESETS
+    from optimizer.io.synthetic import PRESETS
 
     presets = ["small", "medium"] if args.quick else [p.strip() for p in args.presets.split(",") if p.strip()]
     unknown = [p for p in presets if p not in PRESETS]
@@ -707,7 +707,7 @@ def main(argv: list[str] | None = None) -> int:
     from importlib.metadata import version
 
     print(f"python {sys.version.split()[0]}, PuLP {version('pulp')}, highspy {version('highspy')}")
-    print(f"solver: highspy in process (optimizer.solver, solver='{SOLVER}'); {os.cpu_count()} CPUs")
+    print(f"solver: highspy in process (optimizer.lp.solve, solver='{SOLVER}'); {os.cpu_count()} CPUs")
     results: dict[str, Any] = {"presets": [], "startup": None, "sweep": None, "options": None}
     with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
         workdir = Path(tmp)

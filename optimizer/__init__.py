@@ -2,7 +2,11 @@
 
 The script API, imported lazily so that `interop --help` stays fast::
 
-    from optimizer import load_scenario, solve, write_report
+    from optimizer import load_scenario
+
+    from optimizer import solve
+
+    from optimizer import write_report
     scenario = load_scenario("inputs/example.xlsx")
     solution = solve(scenario)
     print(solution.score, solution.spend)
@@ -17,25 +21,25 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .comparison import Comparison, compare
     from .errors import InputError, OutputError, Problem, SolverError
     from .evaluation import evaluate
-    from .plan import load_plan
-    from .ranging import SensitivityReport, sensitivity
-    from .report import summary, to_json, write_report
+    from .io.plan import load_plan
+    from .io.synthetic import generate
+    from .io.template import write_scenario, write_template
+    from .io.validate import load_scenario
+    from .lp.solve import Optimum, available_solvers, optimise, solve
+    from .reports.plan import summary, to_json, write_report
     from .results import Solution
     from .scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
-    from .solver import Optimum, available_solvers, optimise, solve
-    from .studies import (
-        MonteCarloResult,
-        SweepResult,
-        TornadoResult,
+    from .studies.comparison import Comparison, compare
+    from .studies.montecarlo import MonteCarloResult, monte_carlo
+    from .studies.ranging import SensitivityReport, sensitivity
+    from .studies.sweep import SweepResult, sweep
+    from .studies.tornado import TornadoResult, tornado
+    from .studies.variants import (
         fix_option,
-        monte_carlo,
         scale_budgets,
         scale_gains,
-        sweep,
-        tornado,
         with_domain_weight,
         with_effectiveness,
         with_period_budget,
@@ -44,24 +48,25 @@ if TYPE_CHECKING:
         with_unit_cost,
         without_option,
     )
-    from .synthetic import generate
-    from .template import write_scenario, write_template
-    from .validate import load_scenario
 
 _WHERE = {
-    "Comparison": "comparison",
-    "compare": "comparison",
     "InputError": "errors",
     "OutputError": "errors",
     "Problem": "errors",
     "SolverError": "errors",
     "evaluate": "evaluation",
-    "load_plan": "plan",
-    "SensitivityReport": "ranging",
-    "sensitivity": "ranging",
-    "summary": "report",
-    "to_json": "report",
-    "write_report": "report",
+    "load_plan": "io.plan",
+    "generate": "io.synthetic",
+    "write_scenario": "io.template",
+    "write_template": "io.template",
+    "load_scenario": "io.validate",
+    "Optimum": "lp.solve",
+    "available_solvers": "lp.solve",
+    "optimise": "lp.solve",
+    "solve": "lp.solve",
+    "summary": "reports.plan",
+    "to_json": "reports.plan",
+    "write_report": "reports.plan",
     "Solution": "results",
     "Budget": "scenario",
     "Domain": "scenario",
@@ -71,30 +76,26 @@ _WHERE = {
     "Scenario": "scenario",
     "Settings": "scenario",
     "Target": "scenario",
-    "Optimum": "solver",
-    "available_solvers": "solver",
-    "optimise": "solver",
-    "solve": "solver",
-    "MonteCarloResult": "studies",
-    "SweepResult": "studies",
-    "TornadoResult": "studies",
-    "fix_option": "studies",
-    "monte_carlo": "studies",
-    "scale_budgets": "studies",
-    "scale_gains": "studies",
-    "sweep": "studies",
-    "tornado": "studies",
-    "with_domain_weight": "studies",
-    "with_effectiveness": "studies",
-    "with_period_budget": "studies",
-    "with_setting": "studies",
-    "with_type_budget": "studies",
-    "with_unit_cost": "studies",
-    "without_option": "studies",
-    "generate": "synthetic",
-    "write_scenario": "template",
-    "write_template": "template",
-    "load_scenario": "validate",
+    "Comparison": "studies.comparison",
+    "compare": "studies.comparison",
+    "MonteCarloResult": "studies.montecarlo",
+    "monte_carlo": "studies.montecarlo",
+    "SensitivityReport": "studies.ranging",
+    "sensitivity": "studies.ranging",
+    "SweepResult": "studies.sweep",
+    "sweep": "studies.sweep",
+    "TornadoResult": "studies.tornado",
+    "tornado": "studies.tornado",
+    "fix_option": "studies.variants",
+    "scale_budgets": "studies.variants",
+    "scale_gains": "studies.variants",
+    "with_domain_weight": "studies.variants",
+    "with_effectiveness": "studies.variants",
+    "with_period_budget": "studies.variants",
+    "with_setting": "studies.variants",
+    "with_type_budget": "studies.variants",
+    "with_unit_cost": "studies.variants",
+    "without_option": "studies.variants",
 }
 
 __all__ = [

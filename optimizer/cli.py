@@ -57,7 +57,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except ParamError as error:
             message = str(error)
             if command.__name__ == "sweep":
-                from .studies import param_help
+                from .studies.variants import param_help
 
                 if param_help() not in message:
                     message += (
@@ -120,7 +120,7 @@ def template(path: Path) -> None:
     Example: interop template inputs/my-scenario.xlsx
     """
     from .errors import OutputError
-    from .template import write_template
+    from .io.template import write_template
 
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"the template must be an .xlsx file, not '{path}'")
@@ -138,7 +138,7 @@ def validate(input: Path) -> None:
 
     Example: interop validate inputs/example.xlsx
     """
-    from .validate import load_scenario
+    from .io.validate import load_scenario
 
     scenario = load_scenario(input)
     click.echo(
@@ -149,7 +149,7 @@ def validate(input: Path) -> None:
 
 def write_html_report(solution: Any, path: Path, inputs: list[Path]) -> Path:
     """The HTML report; matplotlib is imported only here, when one is asked for."""
-    from .html_report import write_html
+    from .reports.html import write_html
 
     return write_html(solution, path, inputs=inputs)
 
@@ -231,10 +231,10 @@ def solve(
       interop solve --html reports/plan.html -o reports/plan.xlsx
     """
     from .errors import OutputError
-    from .plan import load_plan
-    from .report import summary, to_json, write_report
-    from .solver import solve as solve_scenario
-    from .validate import load_scenario
+    from .io.plan import load_plan
+    from .io.validate import load_scenario
+    from .lp.solve import solve as solve_scenario
+    from .reports.plan import summary, to_json, write_report
 
     source = input or example_path()
     if export_model is not None and export_model.suffix.lower() not in (".mps", ".lp"):
@@ -297,11 +297,11 @@ def evaluate(
       interop evaluate inputs/example.xlsx --plan reports/example-plan.xlsx
       interop evaluate inputs/example.xlsx --plan draft.csv --compare
     """
-    from .comparison import compare as compare_plans
     from .evaluation import evaluate as evaluate_plan
-    from .plan import load_plan
-    from .report import comparison_json, comparison_summary, summary, to_json, write_report
-    from .validate import load_scenario
+    from .io.plan import load_plan
+    from .io.validate import load_scenario
+    from .reports.plan import comparison_json, comparison_summary, summary, to_json, write_report
+    from .studies.comparison import compare as compare_plans
 
     scenario = load_scenario(input)
     evaluation = evaluate_plan(scenario, load_plan(plan_path, scenario))
@@ -358,9 +358,9 @@ def generate(
       interop generate inputs/tiny --partners 3 --options 5 --domains 2 --periods 3
     """
     from .errors import OutputError
-    from .synthetic import PRESETS
-    from .synthetic import generate as generate_scenario
-    from .template import write_scenario
+    from .io.synthetic import PRESETS
+    from .io.synthetic import generate as generate_scenario
+    from .io.template import write_scenario
 
     if path.exists() and not force:
         raise OutputError(f"'{path}' exists already; choose a new name or pass --force")
@@ -396,8 +396,8 @@ def report(result: Path, scenario: Path | None, output: Path | None, html_path: 
       interop report reports/plan.json --html reports/plan.html -o reports/plan.xlsx
     """
     from .errors import InputError, Problem
-    from .report import solution_from_json, write_report
-    from .validate import load_scenario
+    from .io.validate import load_scenario
+    from .reports.plan import solution_from_json, write_report
 
     try:
         data = json.loads(result.read_text(encoding="utf-8"))
@@ -419,7 +419,7 @@ def report(result: Path, scenario: Path | None, output: Path | None, html_path: 
         )
     ]
     if html_path is not None:
-        from .html_report import write_html
+        from .reports.html import write_html
 
         written.append(write_html(solution, html_path, inputs=inputs, fingerprints=fingerprints))
     click.echo(f"Report written to {', '.join(map(str, written))}")
@@ -449,13 +449,13 @@ def study_input(input: Path | None) -> Path:
 def check_study_outputs(output: Path, html_path: Path | None, source: Path) -> None:
     """Refuse a report path that can never be written before any solve (an input, a bad suffix)."""
     from .errors import OutputError
-    from .study_report import check_output
+    from .reports.studies import check_output
 
     check_output(output, [source])
     if html_path is not None:
         if html_path.suffix.lower() not in (".html", ".htm"):
             raise OutputError(f"Cannot write the HTML report to '{html_path}': use a name ending in .html.")
-        from . import atomic
+        from .io import atomic
 
         atomic.check_not_input([Path(os.path.realpath(html_path))], [source], str(html_path))
 
@@ -475,12 +475,12 @@ def finish_study(
 
     Returns the base solution when one was solved (for --html), else `base`.
     """
-    from .study_report import study_json, study_sections, study_summary, write_study
+    from .reports.studies import study_json, study_sections, study_summary, write_study
 
     written = [write_study(result, output, inputs=[source])]
     if html_path is not None:
-        from .html_report import write_html
-        from .solver import solve as solve_scenario
+        from .lp.solve import solve as solve_scenario
+        from .reports.html import write_html
 
         if base is None:
             base = solve_scenario(scenario, solver=solver, time_limit=time_limit)
@@ -541,8 +541,8 @@ def sensitivity(
       interop sensitivity inputs/example.xlsx -o reports/sensitivity.xlsx --html reports/sens.html
       interop sensitivity big.xlsx --basis-ranges
     """
-    from .ranging import sensitivity as sensitivity_report
-    from .validate import load_scenario
+    from .io.validate import load_scenario
+    from .studies.ranging import sensitivity as sensitivity_report
 
     source = study_input(input)
     target = output or Path("reports") / f"{source.stem}-sensitivity.xlsx"
@@ -608,9 +608,9 @@ def sweep(
       interop sweep --param budget_scale --values 0.5:1.5:11
       interop sweep inputs/example.xlsx --param weakest_link --values 0,0.25,0.5,1 --html sweep.html
     """
-    from .studies import parse_param, parse_values
-    from .studies import sweep as sweep_study
-    from .validate import load_scenario
+    from .io.validate import load_scenario
+    from .studies.sweep import sweep as sweep_study
+    from .studies.variants import parse_param, parse_values
 
     source = study_input(input)
     target = output or Path("reports") / f"{source.stem}-sweep.xlsx"
@@ -665,10 +665,10 @@ def tornado(
     """
     import math
 
-    from .report import summary
-    from .solver import solve as solve_scenario
-    from .studies import tornado as tornado_study
-    from .validate import load_scenario
+    from .io.validate import load_scenario
+    from .lp.solve import solve as solve_scenario
+    from .reports.plan import summary
+    from .studies.tornado import tornado as tornado_study
 
     source = study_input(input)
     target = output or Path("reports") / f"{source.stem}-tornado.xlsx"
@@ -732,10 +732,10 @@ def montecarlo(
       interop montecarlo -n 1000 --seed 7
       interop montecarlo inputs/example.xlsx -n 200 --workers 4 --html reports/mc.html
     """
-    from .report import summary, to_json
-    from .studies import NoBasePlanError
-    from .studies import monte_carlo as monte_carlo_study
-    from .validate import load_scenario
+    from .io.validate import load_scenario
+    from .reports.plan import summary, to_json
+    from .studies.montecarlo import NoBasePlanError
+    from .studies.montecarlo import monte_carlo as monte_carlo_study
 
     source = study_input(input)
     target = output or Path("reports") / f"{source.stem}-montecarlo.xlsx"

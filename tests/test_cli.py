@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer.cli import main
+from optimizer.io.template import write_scenario
+from optimizer.io.validate import load_scenario
 from optimizer.scenario import Target
-from optimizer.template import write_scenario
-from optimizer.validate import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_XLSX = ROOT / "inputs" / "example.xlsx"

@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.cli import main
-from optimizer.comparison import compare
 from optimizer.errors import InputError
 from optimizer.evaluation import evaluate
-from optimizer.plan import load_plan
-from optimizer.report import write_report
+from optimizer.io.plan import load_plan
+from optimizer.io.validate import load_scenario
+from optimizer.lp.solve import solve
+from optimizer.reports.plan import write_report
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
-from optimizer.solver import solve
-from optimizer.validate import load_scenario
+from optimizer.studies.comparison import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inputs" / "example.xlsx"

@@ -7,10 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from optimizer.solver import solve
-from optimizer.synthetic import PRESETS, generate, generate_preset
-from optimizer.template import write_scenario
-from optimizer.validate import load_scenario
+from optimizer.io.synthetic import PRESETS, generate, generate_preset
+from optimizer.io.template import write_scenario
+from optimizer.io.validate import load_scenario
+from optimizer.lp.solve import solve
 
 TINY = (4, 8, 3, 3)
 

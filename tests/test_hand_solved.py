@@ -24,18 +24,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from optimizer.lp.solve import solve
 from optimizer.results import Solution
-from optimizer.scenario import (
-    Budget,
-    Domain,
-    Effect,
-    Option,
-    Partner,
-    Scenario,
-    Settings,
-    Target,
-)
-from optimizer.solver import solve
+from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 
 TOL = 1e-6
 

@@ -20,9 +20,12 @@ import pandas as pd
 import pytest
 from test_report import SCENARIO, infeasible_solution, optimal_solution
 
-from optimizer import atomic, html_report, readiness, report, results
+from optimizer import readiness, results
 from optimizer.errors import OutputError
-from optimizer.html_report import Html, Section, Table, figure_png, render_html, write_html
+from optimizer.io import atomic
+from optimizer.reports import html as html_report
+from optimizer.reports import plan as report
+from optimizer.reports.html import Html, Section, Table, figure_png, render_html, write_html
 from optimizer.results import Solution
 from optimizer.scenario import Partner
 
@@ -403,7 +406,7 @@ def test_failed_write_leaves_previous_report(tmp_path: Path, monkeypatch) -> Non
 
 def test_matplotlib_is_imported_only_when_a_report_is_made() -> None:
     code = (
-        "import sys, optimizer.html_report, optimizer.report, optimizer.cli; "
+        "import sys, optimizer.reports.html, optimizer.reports.plan, optimizer.cli; "
         "print('matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -485,8 +488,8 @@ needs_chromium = pytest.mark.skipif(
 @needs_chromium
 @pytest.mark.slow
 def test_browser_loads_every_image_of_the_example_report(tmp_path: Path) -> None:
-    from optimizer.solver import solve
-    from optimizer.validate import load_scenario
+    from optimizer.io.validate import load_scenario
+    from optimizer.lp.solve import solve
 
     solution = solve(load_scenario(EXAMPLE_XLSX))
     path = write_html(solution, tmp_path / "plan.html", inputs=[EXAMPLE_XLSX])

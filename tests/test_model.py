@@ -8,11 +8,11 @@ import importlib
 import numpy as np
 import pytest
 
-from optimizer import model as lp
+from optimizer.io.synthetic import generate
+from optimizer.lp import model as lp
 from optimizer.scenario import Settings
-from optimizer.synthetic import generate
 
-solving = importlib.import_module("optimizer.solver")
+solving = importlib.import_module("optimizer.lp.solve")
 
 
 def optimum(scenario, reduced: bool) -> tuple[float, float, int]:

@@ -20,10 +20,10 @@ from strategies import numbers, scenarios
 
 from optimizer import readiness, results
 from optimizer.errors import ParamError
+from optimizer.io.template import write_scenario, write_template
+from optimizer.io.validate import load_scenario
+from optimizer.lp.solve import solve
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario
-from optimizer.solver import solve
-from optimizer.template import write_scenario, write_template
-from optimizer.validate import load_scenario
 
 FEW = settings(max_examples=15, deadline=None)
 SOME = settings(max_examples=30, deadline=None)
@@ -458,14 +458,9 @@ def test_csv_and_xlsx_forms_solve_the_same(scenario: Scenario) -> None:
 def test_a_warm_re_solve_equals_a_cold_solve(scenario: Scenario, data: st.DataObject) -> None:
     """Studies re-solve variants warm in the base's HiGHS model (studies.warm_points): whatever
     number a tornado moves, and however far, the warm result is the cold one."""
-    from optimizer.studies import (
-        apply_param,
-        cold_point,
-        current_value,
-        parse_param,
-        tornado_params,
-        warm_points,
-    )
+    from optimizer.studies.tornado import tornado_params
+    from optimizer.studies.variants import apply_param, current_value, parse_param
+    from optimizer.studies.warm import cold_point, warm_points
 
     _, param, _ = data.draw(st.sampled_from(tornado_params(scenario)))
     p = parse_param(scenario, param)

@@ -13,8 +13,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from optimizer import readiness, report, results, workbook
+from optimizer import readiness, results
 from optimizer.errors import OutputError
+from optimizer.reports import plan as report
+from optimizer.reports import workbook
 from optimizer.results import Solution
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 

@@ -16,12 +16,12 @@ from types import MappingProxyType
 
 import pytest
 
-from optimizer import model as lp
-from optimizer.ranging import SensitivityReport, sensitivity
+from optimizer.io.synthetic import generate, generate_preset
+from optimizer.io.validate import load_scenario
+from optimizer.lp import model as lp
+from optimizer.lp.solve import Run, run
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
-from optimizer.solver import Run, run
-from optimizer.synthetic import generate, generate_preset
-from optimizer.validate import load_scenario
+from optimizer.studies.ranging import SensitivityReport, sensitivity
 
 TOL = 1e-6
 
@@ -212,7 +212,7 @@ def test_no_plan_and_stopped_solves_say_so(monkeypatch: pytest.MonkeyPatch) -> N
     assert infeasible.status == "infeasible" and infeasible.score is None
     assert infeasible.constraints.empty and "infeasible" in infeasible.message
 
-    import optimizer.ranging as module
+    import optimizer.studies.ranging as module
 
     def stopped(model: lp.Model, solver: str, time_limit: float | None) -> Run:
         return dataclasses.replace(run(model, solver, time_limit), status="time_limit")
@@ -231,7 +231,7 @@ def test_one_row_ranging_equals_highs_ranging(seed: int) -> None:
     nonbasic row, both ways: the extensions rely on it instead of the whole getRanging."""
     import highspy
 
-    from optimizer.ranging import _Copy
+    from optimizer.studies.ranging import _Copy
 
     scenario = generate(8, 20, 6, 5, seed=seed).with_settings(score_periods="all", weakest_link=0.3)
     highs = run(lp.build(scenario), "highs", None).highs

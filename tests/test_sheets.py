@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from optimizer import sheets
 from optimizer.errors import InputError
-from optimizer.sheets import RawTable, read_tables
+from optimizer.io import sheets
+from optimizer.io.sheets import RawTable, read_tables
 
 Rows = list[list[object]]
 

@@ -10,21 +10,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer import studies
-from optimizer.parallel import chunks, map_tasks, progress_reporter
+from optimizer.errors import ParamError
+from optimizer.io.synthetic import generate, generate_preset
+from optimizer.io.validate import load_scenario
+from optimizer.lp.solve import solve
 from optimizer.scenario import Scenario
-from optimizer.solver import solve
-from optimizer.studies import (
-    ParamError,
+from optimizer.studies.montecarlo import NoBasePlanError, draw_gains, monte_carlo, triangular_bounds
+from optimizer.studies.parallel import chunks, map_tasks, progress_reporter
+from optimizer.studies.sweep import SweepResult, sweep
+from optimizer.studies.tornado import tornado, tornado_params
+from optimizer.studies.variants import (
     apply_param,
-    monte_carlo,
+    fix_option,
     parse_param,
     parse_values,
-    sweep,
-    tornado,
+    scale_budgets,
+    scale_gains,
+    with_period_budget,
+    with_setting,
+    without_option,
 )
-from optimizer.synthetic import generate, generate_preset
-from optimizer.validate import load_scenario
+from optimizer.studies.warm import phase1_score
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +43,7 @@ def small() -> Scenario:
     return generate_preset("small")
 
 
-def assert_equals_cold(scenario: Scenario, result: studies.SweepResult) -> None:
+def assert_equals_cold(scenario: Scenario, result: SweepResult) -> None:
     """Each point: the same score (rel 1e-7) and spend (rel 1e-5) as `solve` of the same variant."""
     for point in result.points.itertuples(index=False):
         cold = solve(apply_param(scenario, result.param, point.value))
@@ -151,23 +157,23 @@ def test_bad_values_are_refused_before_any_solve(example: Scenario) -> None:
 
 
 def test_scenario_helpers(example: Scenario) -> None:
-    doubled = studies.scale_budgets(example, 2.0)
+    doubled = scale_budgets(example, 2.0)
     assert [b.total for b in doubled.budgets] == [2 * b.total for b in example.budgets]
     assert doubled.budgets[0].by_type == {k: 2 * v for k, v in example.budgets[0].by_type.items()}
     assert [p.max_spend for p in doubled.partners] == [p.max_spend for p in example.partners]
-    assert studies.with_period_budget(example, 2, 7.0).budgets[1].total == 7.0
-    assert studies.with_setting(example, weakest_link=0.6).settings.weakest_link == 0.6
+    assert with_period_budget(example, 2, 7.0).budgets[1].total == 7.0
+    assert with_setting(example, weakest_link=0.6).settings.weakest_link == 0.6
     with pytest.raises(ParamError, match="no setting"):
-        studies.with_setting(example, weakest=0.6)
-    scaled = studies.scale_gains(example, "STD-DOC", 0.5)
+        with_setting(example, weakest=0.6)
+    scaled = scale_gains(example, "STD-DOC", 0.5)
     assert [e.gain for e in scaled.effects if e.option == "STD-DOC"] == [
         0.5 * e.gain for e in example.effects if e.option == "STD-DOC"
     ]
-    assert studies.without_option(example, "STD-DOC").options == tuple(
+    assert without_option(example, "STD-DOC").options == tuple(
         o for o in example.options if o.id != "STD-DOC"
     )
-    keep = studies.fix_option("STD-DOC", "ALD", 1, 1.0)
-    keep = studies.fix_option("EX-AIR", "BRV", 2, 1.0, keep)
+    keep = fix_option("STD-DOC", "ALD", 1, 1.0)
+    keep = fix_option("EX-AIR", "BRV", 2, 1.0, keep)
     assert keep.to_dict("records")[1] == {"option": "EX-AIR", "partner": "BRV", "period": 2, "units": 1.0}
     kept = solve(example, keep=keep)
     alloc = kept.allocation.set_index(["option", "partner", "period"])["units"]
@@ -181,14 +187,9 @@ def test_warm_tornado_scores_equal_cold_ones() -> None:
     """Every tornado variant re-solved warm in the base's HiGHS model (solver.WarmLP) scores as
     a cold solve does, infeasible variants included; a gain scaled to zero changes the LP's
     shape and must fall back to cold."""
-    from optimizer.studies import (
-        apply_param,
-        current_value,
-        parse_param,
-        phase1_score,
-        tornado_params,
-        warm_phase1_scores,
-    )
+    from optimizer.studies.tornado import tornado_params
+    from optimizer.studies.variants import apply_param, current_value, parse_param
+    from optimizer.studies.warm import phase1_score, warm_phase1_scores
 
     scenario = generate(6, 12, 4, 4, seed=11)
     variants = []
@@ -211,7 +212,7 @@ def test_tornado_moves_each_group_and_sorts_by_swing() -> None:
     scenario = generate(4, 5, 3, 3, seed=4)
     result = tornado(scenario, delta=0.2, workers=2, progress=False)
     t = result.table
-    groups = studies.tornado_params(scenario)
+    groups = tornado_params(scenario)
     assert len(t) == len(groups)
     assert set(t["group"]) == {
         "budget",
@@ -224,7 +225,7 @@ def test_tornado_moves_each_group_and_sorts_by_swing() -> None:
     assert (t["swing"] == (t["score_high"] - t["score_low"]).abs()).all()
     assert t["swing"].is_monotonic_decreasing
     first = t.iloc[0]
-    low = studies.phase1_score((apply_param(scenario, first["param"], first["low_value"]), "highs", None))
+    low = phase1_score((apply_param(scenario, first["param"], first["low_value"]), "highs", None))
     assert low[1] == pytest.approx(first["score_low"], rel=1e-9)
     assert result.base_score == pytest.approx(solve(scenario).score, rel=1e-9)
     budget = t[t["param"] == "budget:1"].iloc[0]
@@ -276,8 +277,8 @@ def test_monte_carlo_without_uncertainty_repeats_the_base_case() -> None:
 
 
 def test_draws_are_triangular_within_their_bounds(example: Scenario) -> None:
-    gains = studies.draw_gains(example, 200, seed=1)
-    low, mode, high = studies.triangular_bounds(example)
+    gains = draw_gains(example, 200, seed=1)
+    low, mode, high = triangular_bounds(example)
     assert (gains >= low - 1e-12).all() and (gains <= high + 1e-12).all()
     varied = high > low
     expected = (low + mode + high) / 3
@@ -345,13 +346,13 @@ def test_workers_run_numpy_on_one_thread_each() -> None:
 
 def test_monte_carlo_of_an_infeasible_base_hands_back_its_solve() -> None:
     scenario = generate(3, 4, 2, 2, seed=3)
-    broke = studies.scale_budgets(scenario, 0.0)
+    broke = scale_budgets(scenario, 0.0)
     broke = replace(
         broke, targets=(replace(scenario.targets[0], min_score=99.0),) if scenario.targets else ()
     )
     if not broke.targets:
         pytest.skip("the generated scenario has no target")
-    with pytest.raises(studies.NoBasePlanError) as error:
+    with pytest.raises(NoBasePlanError) as error:
         monte_carlo(broke, n=2, workers=1, progress=False)
     assert error.value.solution.status == "infeasible" and not error.value.solution.shortfalls.empty
 

@@ -17,12 +17,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from optimizer.cli import main
+from optimizer.io.synthetic import generate
+from optimizer.io.template import write_scenario
+from optimizer.io.validate import load_scenario
+from optimizer.reports.studies import study_json, write_study
 from optimizer.scenario import Target
-from optimizer.studies import param_help, sweep
-from optimizer.study_report import study_json, write_study
-from optimizer.synthetic import generate
-from optimizer.template import write_scenario
-from optimizer.validate import load_scenario
+from optimizer.studies.sweep import sweep
+from optimizer.studies.variants import param_help
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_XLSX = ROOT / "inputs" / "example.xlsx"

@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from optimizer import schema, template
 from optimizer.errors import OutputError
+from optimizer.io import schema, template
+from optimizer.io.template import write_scenario, write_template
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
-from optimizer.template import write_scenario, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_XLSX = ROOT / "inputs" / "example.xlsx"
@@ -296,13 +296,13 @@ def test_example_has_the_promised_shape() -> None:
     assert any("*" in row for row in csv_rows(EXAMPLE_CSV, "targets")[1:])
 
 
-# --- round trips through the loader (optimizer.validate) --------------------------------
+# --- round trips through the loader (optimizer.io.validate) --------------------------------
 
 
 def load_scenario_or_skip():
-    if importlib.util.find_spec("optimizer.validate") is None:
-        pytest.skip("optimizer.validate (the loader) does not exist yet")
-    from optimizer.validate import load_scenario
+    if importlib.util.find_spec("optimizer.io.validate") is None:
+        pytest.skip("optimizer.io.validate (the loader) does not exist yet")
+    from optimizer.io.validate import load_scenario
 
     return load_scenario
 

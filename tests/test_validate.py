@@ -20,9 +20,9 @@ import pytest
 import xlsxwriter
 
 from optimizer.errors import InputError, Problem
+from optimizer.io.template import write_scenario
+from optimizer.io.validate import load_scenario
 from optimizer.scenario import Scenario
-from optimizer.template import write_scenario
-from optimizer.validate import load_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "inputs" / "example"
 

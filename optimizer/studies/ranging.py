@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import model as lp
-from .scenario import Scenario
-from .solver import Run, quiet_stdout, run, run_within
+from ..lp import model as lp
+from ..lp.solve import Run, quiet_stdout, run, run_within
+from ..scenario import Scenario
 
 CONSTRAINT_COLUMNS = [
     "kind",

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
-from .errors import SolverError
+from ..errors import SolverError
 
 # progress=None: a bar on standard error when it is a terminal; False: silent; or a callable(done, total)
 ProgressArg = Callable[[int, int], None] | bool | None
@@ -100,7 +100,7 @@ def _context() -> multiprocessing.context.BaseContext:
     (the server imports the solver stack once); spawn elsewhere."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["optimizer.studies"])
+        context.set_forkserver_preload(["optimizer.studies.warm", "optimizer.studies.montecarlo"])
         return context
     return multiprocessing.get_context("spawn")
 

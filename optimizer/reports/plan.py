@@ -43,8 +43,11 @@ import xlsxwriter
 import xlsxwriter.exceptions
 import xlsxwriter.utility
 
-from . import atomic, results, schema
-from .errors import InputError, OutputError, Problem
+from .. import results
+from ..errors import InputError, OutputError, Problem
+from ..io import atomic, schema
+from ..results import Solution
+from ..scenario import Scenario
 from .records import (
     READINESS_COLUMNS,
     SHORTFALL_REPORT_COLUMNS,
@@ -60,12 +63,10 @@ from .records import (
     summary_rows,
     table_records,
 )
-from .results import Solution
-from .scenario import Scenario
 from .workbook import write_workbook
 
 if TYPE_CHECKING:
-    from .comparison import Comparison
+    from ..studies.comparison import Comparison
 
 CSV_FILES = ("summary.csv", "allocation.csv", "readiness.csv", "budget_use.csv", "shortfalls.csv")
 _FILE_SUFFIXES_REFUSED_AS_FOLDER = (".csv", ".xls", ".xlsm")

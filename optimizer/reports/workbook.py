@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 import xlsxwriter.utility
 
+from ..results import Solution
 from .figures import domain_readiness, spend_table
 from .records import (
     NUMBER_FORMATS,
@@ -23,10 +24,9 @@ from .records import (
     solution_tables,
     summary_rows,
 )
-from .results import Solution
 
 if TYPE_CHECKING:
-    from .comparison import Comparison
+    from ..studies.comparison import Comparison
 
 
 def _display_width(value: Any, kind: CellKind) -> int:

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 from python_calamine import CalamineWorkbook
 
 from optimizer.errors import InputError, Problem
-from optimizer.schema import SHEETS, is_ignored_header
+from optimizer.io.schema import SHEETS, is_ignored_header
 
 Cell = str | float | int | bool | None  # None = blank
 

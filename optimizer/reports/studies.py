@@ -40,14 +40,19 @@ import xlsxwriter
 import xlsxwriter.exceptions
 import xlsxwriter.utility
 
-from . import atomic, records, report, workbook
-from .errors import OutputError
-from .ranging import SensitivityReport
-from .report import clean_text as clean
-from .studies import BUDGET_KINDS, MonteCarloResult, SweepResult, TornadoResult
+from ..errors import OutputError
+from ..io import atomic
+from ..reports import plan as report
+from ..reports import records, workbook
+from ..studies.montecarlo import MonteCarloResult
+from ..studies.ranging import SensitivityReport
+from ..studies.sweep import SweepResult
+from ..studies.tornado import TornadoResult
+from ..studies.variants import BUDGET_KINDS
+from .plan import clean_text as clean
 
 if TYPE_CHECKING:
-    from .html_report import Section
+    from .html import Section
 
 Study = SensitivityReport | SweepResult | TornadoResult | MonteCarloResult
 Kind = records.CellKind
@@ -633,7 +638,7 @@ def _fmt(value: Any, decimals: int = 2) -> str:
 
 
 def _sensitivity_sections(result: SensitivityReport) -> list[Section]:
-    from .html_report import Html, Section, Table
+    from .html import Html, Section, Table
 
     sections = []
     note = result.message or ("Allowable ranges from HiGHS's ranging." if result.ranging else "")
@@ -714,7 +719,7 @@ def _shadow_price_alt(rows: pd.DataFrame, currency: str) -> str:
 
 
 def _pictures() -> Any:
-    from .html_report import Pictures
+    from .html import Pictures
 
     return Pictures()
 
@@ -738,7 +743,7 @@ def _shadow_price_figure(rows: pd.DataFrame, currency: str) -> bytes:
 
 
 def _sweep_sections(result: SweepResult) -> list[Section]:
-    from .html_report import Section, Table
+    from .html import Section, Table
 
     points = result.points
     solved = points[points["score"].notna()]
@@ -848,7 +853,7 @@ def _line_figure(
 
 
 def _tornado_sections(result: TornadoResult) -> list[Section]:
-    from .html_report import Section, Table
+    from .html import Section, Table
 
     table = tornado_table(result)
     top = table.head(TORNADO_BARS)
@@ -906,7 +911,7 @@ def _tornado_figure(result: TornadoResult, top: pd.DataFrame) -> bytes:
 
 
 def _monte_carlo_sections(result: MonteCarloResult) -> list[Section]:
-    from .html_report import Section, Table
+    from .html import Section, Table
 
     p = result.percentiles.set_index("statistic")
     sections = [

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import model as lp
-from . import readiness
-from .errors import OutputError, SolverError
-from .evaluation import evaluate, money_use
-from .results import (
+from .. import readiness
+from ..errors import OutputError, SolverError
+from ..evaluation import evaluate, money_use
+from ..lp import model as lp
+from ..results import (
     BUDGET_COLUMNS,
     SHORTFALL_COLUMNS,
     Solution,
@@ -35,7 +35,7 @@ from .results import (
     readiness_table,
     units_array,
 )
-from .scenario import Scenario
+from ..scenario import Scenario
 
 if TYPE_CHECKING:
     import pulp

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .results import Solution
-from .scenario import Scenario
-from .solver import solve
+from ..lp.solve import solve
+from ..results import Solution
+from ..scenario import Scenario
 
 PLANS = ("plan", "optimum", "same_money")
 

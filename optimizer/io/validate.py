@@ -13,8 +13,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .errors import InputError, Problem
-from .scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
+from ..errors import InputError, Problem
+from ..scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 from .schema import SETTINGS_BY_KEY, SHEETS, SHEETS_BY_NAME, Column, Sheet, is_ignored_header
 from .sheets import Cell, RawTable, read_tables
 

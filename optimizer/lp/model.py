@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import readiness
-from .scenario import Scenario, Target
+from .. import readiness
+from ..scenario import Scenario, Target
 
 INF = math.inf
 

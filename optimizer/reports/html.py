@@ -37,9 +37,11 @@ from typing import Any
 
 import numpy as np
 
-from . import atomic, figures, records, report, schema, workbook
-from .errors import OutputError
-from .results import Solution
+from ..errors import OutputError
+from ..io import atomic, schema
+from ..reports import figures, records, workbook
+from ..reports import plan as report
+from ..results import Solution
 
 LEVEL_COLOURS = workbook.LEVEL_COLOURS
 LEVEL_TEXT_COLOURS = workbook.LEVEL_TEXT_COLOURS

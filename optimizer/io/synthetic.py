@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
+from ..scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 
 # partners, options, domains, periods
 PRESETS: dict[str, tuple[int, int, int, int]] = {

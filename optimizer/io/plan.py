@@ -12,8 +12,8 @@ import os
 
 import pandas as pd
 
-from .errors import InputError
-from .scenario import Scenario
+from ..errors import InputError
+from ..scenario import Scenario
 from .schema import PLAN_SHEET
 from .sheets import read_sheet
 from .validate import Checker, check_range, check_reference, check_unique, read_table

@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
 
 
 def temporary(directory: Path, name: str, *, folder: bool = False) -> Path:

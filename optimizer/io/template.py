@@ -26,9 +26,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from . import atomic, schema
-from .errors import OutputError
-from .scenario import Scenario, Target
+from ..errors import OutputError
+from ..io import atomic, schema
+from ..scenario import Scenario, Target
 
 Cell = str | int | float | None
 

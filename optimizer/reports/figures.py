@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from . import readiness, schema
-from .results import Solution
+from .. import readiness
+from ..io import schema
+from ..results import Solution
 
 
 def readiness_matrices(solution: Solution) -> tuple[np.ndarray, np.ndarray | None]:

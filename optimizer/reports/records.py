@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .results import Solution
+from ..io import schema
+from ..results import Solution
 
 if TYPE_CHECKING:
-    from .comparison import Comparison
+    from ..studies.comparison import Comparison
 
 CellKind = Literal["text", "int", "money", "score", "units", "price", "seconds", "ratio"]
 

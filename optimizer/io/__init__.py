@@ -1,0 +1,1 @@
+"""Reading and writing scenarios: the format (schema), raw sheets, validation, plans, templates."""

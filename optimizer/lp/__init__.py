@@ -1,0 +1,1 @@
+"""The linear program: built as arrays (model), solved by HiGHS or CBC (solve)."""

@@ -1,0 +1,1 @@
+"""What a run produces: tables, workbooks, CSV, JSON, HTML and figures."""
