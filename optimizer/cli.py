@@ -35,6 +35,20 @@ STATUS_EXIT = {
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
+def exit_status(statuses: list[str]) -> int:
+    """The exit status of a run from the statuses of its solves: one rule for every command.
+
+    5 when any solve failed, 4 when any stopped at the time limit, 3 when none had a plan, else 0. A single
+    solve thus exits as STATUS_EXIT says; infeasible variants beside feasible ones are findings of a study.
+    """
+    for status in ("error", "time_limit"):
+        if status in statuses:
+            return STATUS_EXIT[status]
+    if statuses and all(s == "infeasible" for s in statuses):
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
 def example_path() -> Path:
     """The example scenario shipped inside the package."""
     return Path(str(resources.files("optimizer") / "data" / "example.xlsx"))
@@ -185,6 +199,21 @@ html_option = click.option(
 )
 
 
+def run_options(default_output: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options of every command that solves: output, JSON, HTML, solver, time limit. Defined once,
+    applied by one decorator, as sqlite-utils' `output_options` does."""
+    return _apply(output_option(default_output), json_option, html_option, solver_option, time_limit_option)
+
+
+def _apply(*options: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 def announce(text: str, as_json: bool) -> None:
     """Human text: standard output, or standard error when standard output carries JSON."""
     click.echo(text, err=as_json)
@@ -192,10 +221,7 @@ def announce(text: str, as_json: bool) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
-@output_option("reports/<input>-plan.xlsx")
-@json_option
-@solver_option
-@time_limit_option
+@run_options("reports/<input>-plan.xlsx")
 @click.option(
     "--export-model",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -206,7 +232,6 @@ def announce(text: str, as_json: bool) -> None:
     type=click.Path(exists=True, path_type=Path),
     help="A plan already committed (the allocation layout solve writes): its units are kept as minimums.",
 )
-@html_option
 @user_errors
 def solve(
     input: Path | None,
@@ -255,7 +280,7 @@ def solve(
         announce(f"Phase-1 model written to {export_model}", as_json)
     if as_json:
         click.echo(json.dumps(to_json(solution), indent=2))
-    sys.exit(STATUS_EXIT[solution.status])
+    sys.exit(exit_status([solution.status]))
 
 
 @main.command(context_settings=CONTEXT)
@@ -270,11 +295,7 @@ def solve(
 @click.option(
     "--compare", is_flag=True, help="Also solve the optimum, and the optimum at the plan's own spend."
 )
-@output_option("reports/<plan>-evaluation.xlsx")
-@json_option
-@solver_option
-@time_limit_option
-@html_option
+@run_options("reports/<plan>-evaluation.xlsx")
 @user_errors
 def evaluate(
     input: Path,
@@ -440,6 +461,7 @@ scheduler_option = click.option(
     help="Run on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786) instead of local processes "
     "[env: DASK_SCHEDULER_ADDRESS].",
 )
+parallel_options = _apply(workers_option, scheduler_option)
 
 
 def study_input(input: Path | None) -> Path:
@@ -492,25 +514,9 @@ def finish_study(
     return base
 
 
-def statuses_exit(statuses: list[str]) -> int:
-    """A study's exit status from its solves: 4 when any stopped at the time limit, 5 on a solver error,
-    3 when none had a plan; infeasible variants alone are findings of the study (0)."""
-    if "error" in statuses:
-        return EXIT_SOLVER
-    if "time_limit" in statuses:
-        return EXIT_TIME_LIMIT
-    if statuses and all(s == "infeasible" for s in statuses):
-        return EXIT_INFEASIBLE
-    return EXIT_OK
-
-
 @main.command(context_settings=CONTEXT)
 @click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
-@output_option("reports/<input>-sensitivity.xlsx")
-@json_option
-@html_option
-@solver_option
-@time_limit_option
+@run_options("reports/<input>-sensitivity.xlsx")
 @click.option(
     "--basis-ranges",
     is_flag=True,
@@ -552,7 +558,7 @@ def sensitivity(
         scenario, solver=solver, time_limit=time_limit, extend_ranges=not basis_ranges
     )
     finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
-    sys.exit(STATUS_EXIT[result.status])
+    sys.exit(exit_status([result.status]))
 
 
 @main.command(context_settings=CONTEXT)
@@ -565,13 +571,8 @@ def sensitivity(
     metavar="LIST|START:STOP:N",
     help="Values of PARAM: 0.8,1,1.2 or 0.5:1.5:11 (N evenly spaced, both ends included).",
 )
-@output_option("reports/<input>-sweep.xlsx")
-@json_option
-@html_option
-@solver_option
-@time_limit_option
-@workers_option
-@scheduler_option
+@run_options("reports/<input>-sweep.xlsx")
+@parallel_options
 @user_errors
 def sweep(
     input: Path | None,
@@ -622,7 +623,7 @@ def sweep(
         scenario, p, values, solver=solver, workers=workers, scheduler=scheduler, time_limit=time_limit
     )
     finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
-    sys.exit(statuses_exit(list(result.points["status"])))
+    sys.exit(exit_status(list(result.points["status"])))
 
 
 @main.command(context_settings=CONTEXT)
@@ -634,13 +635,8 @@ def sweep(
     show_default=True,
     help="How far each parameter moves down and up, as a fraction (0.2 = 20 %).",
 )
-@output_option("reports/<input>-tornado.xlsx")
-@json_option
-@html_option
-@solver_option
-@time_limit_option
-@workers_option
-@scheduler_option
+@run_options("reports/<input>-tornado.xlsx")
+@parallel_options
 @user_errors
 def tornado(
     input: Path | None,
@@ -683,9 +679,8 @@ def tornado(
     base = finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit, base)
     if base is not None and not base.has_plan:
         announce(summary(base), as_json)
-        sys.exit(STATUS_EXIT[base.status])
-    statuses = list(result.table["status_low"]) + list(result.table["status_high"])
-    sys.exit(EXIT_TIME_LIMIT if "time_limit" in statuses else EXIT_OK)
+        sys.exit(exit_status([base.status]))
+    sys.exit(exit_status(list(result.table["status_low"]) + list(result.table["status_high"])))
 
 
 @main.command(context_settings=CONTEXT)
@@ -700,13 +695,8 @@ def tornado(
     show_default=True,
     help="The same seed gives the same numbers, whatever the number of workers.",
 )
-@output_option("reports/<input>-montecarlo.xlsx")
-@json_option
-@html_option
-@solver_option
-@time_limit_option
-@workers_option
-@scheduler_option
+@run_options("reports/<input>-montecarlo.xlsx")
+@parallel_options
 @user_errors
 def montecarlo(
     input: Path | None,
@@ -758,6 +748,6 @@ def montecarlo(
         if as_json:
             data = {"study": "montecarlo", "status": solution.status, "base": to_json(solution)}
             click.echo(json.dumps(data, indent=2, allow_nan=False))
-        sys.exit(STATUS_EXIT[solution.status])
+        sys.exit(exit_status([solution.status]))
     finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
-    sys.exit(EXIT_TIME_LIMIT if "time_limit" in set(result.draws["status"]) else EXIT_OK)
+    sys.exit(exit_status(list(result.draws["status"])))
