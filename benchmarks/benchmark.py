@@ -81,7 +81,7 @@ def project_module(name: str) -> Any:
 
 def quiet_stdout() -> contextlib.AbstractContextManager[None]:
     """The project's own guard against HiGHS's banner on descriptor 1."""
-    return project_module("solver").quiet_stdout()
+    return project_module("lp.solve").quiet_stdout()
 
 
 def median(values: list[float]) -> float:
@@ -197,7 +197,7 @@ class Recorder:
     def active(self) -> Iterator[Recorder]:
         import highspy
 
-        lp, solving = project_module("model"), project_module("solver")
+        lp, solving = project_module("lp.model"), project_module("lp.solve")
         self.wrap(lp, "build", "build")
         for name in self.PHASES:
             self.wrap(solving, name, "phase")
@@ -255,7 +255,7 @@ def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, f
 
 
 def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool) -> dict[str, Any]:
-    lp, solving = project_module("model"), project_module("solver")
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
     from optimizer.io.sheets import read_tables
     from optimizer.io.synthetic import PRESETS, generate
     from optimizer.io.template import write_scenario
@@ -350,7 +350,7 @@ def child_main(kind: str, args: list[str]) -> None:
     *rest, result = args
     if kind == "e2e":
         scenario_path, report_path = rest
-        solving, validate, report = (project_module(m) for m in ("solver", "validate", "report"))
+        solving, validate, report = (project_module(m) for m in ("lp.solve", "io.validate", "reports.plan"))
         imports = peak_mib()
         started = time.perf_counter()
         solution = solving.solve(validate.load_scenario(scenario_path), SOLVER)
@@ -408,7 +408,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
 
     import numpy as np
 
-    lp, solving = project_module("model"), project_module("solver")
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
     from optimizer.io.synthetic import PRESETS, generate
     from optimizer.scenario import Budget
 
@@ -510,7 +510,7 @@ def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[d
     under each of OPTION_CHOICES: the measurement behind optimizer.lp.solve.HIGHS_OPTIONS."""
     import numpy as np
 
-    lp, solving = project_module("model"), project_module("solver")
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
     from optimizer.io.synthetic import PRESETS, generate
 
     rows = []
