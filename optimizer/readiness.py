@@ -53,7 +53,19 @@ def raw_readiness(scenario: Scenario, units: np.ndarray, gains: np.ndarray | Non
             counting[o, :, option.lag :] = funded_so_far[o, :, : horizon - option.lag]
     effectiveness = np.array([p.effectiveness for p in scenario.partners])
     added = np.einsum("od,opt->pdt", g, counting) * effectiveness[:, None, None]
-    return baseline_matrix(scenario)[:, :, None] + added
+    return baseline_matrix(scenario)[:, :, None] + added + shift_matrix(scenario)
+
+
+def shift_matrix(scenario: Scenario) -> np.ndarray:
+    """s[p, d, t]: how far measurements moved readiness from the model's (0 outside a re-plan).
+
+    A shift of a period counts in that period and every later one, as a gain does once it lands.
+    """
+    par, dom, _ = index(scenario)
+    shift = np.zeros((len(scenario.partners), len(scenario.domains), scenario.horizon))
+    for s in () if scenario.history is None else scenario.history.shifts:
+        shift[par[s.partner], dom[s.domain], s.period - 1 :] += s.delta
+    return shift
 
 
 def capped(scenario: Scenario, raw: np.ndarray) -> np.ndarray:

@@ -85,6 +85,37 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class FixedUnits:
+    """Units of `option` really funded for `partner` in `period`: history a re-plan cannot change."""
+
+    option: str
+    partner: str
+    period: int
+    units: float
+
+
+@dataclass(frozen=True)
+class ReadinessShift:
+    """Readiness of `partner` in `domain` moved by `delta` from `period` on: where a measurement
+    replaced the modelled stock (model.md, re-planning), later gains grow from the measured value."""
+
+    partner: str
+    domain: str
+    period: int
+    delta: float
+
+
+@dataclass(frozen=True)
+class History:
+    """What happened before a re-plan from period `replan_from`: the units of earlier periods are fixed
+    (`units`; a unit not listed is 0), and measured readiness shifts the modelled stock (`shifts`)."""
+
+    replan_from: int
+    units: tuple[FixedUnits, ...] = ()
+    shifts: tuple[ReadinessShift, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A whole planning problem. Derive variants with `dataclasses.replace`."""
 
@@ -97,6 +128,7 @@ class Scenario:
     targets: tuple[Target, ...] = ()
     settings: Settings = Settings()
     source: str = field(default="", compare=False)  # file or folder it came from
+    history: History | None = None  # a re-plan's fixed past; None: every period is planned
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "baseline", MappingProxyType(dict(self.baseline)))
@@ -129,6 +161,11 @@ class Scenario:
         if self.settings.score_periods == "final":
             return {self.horizon: 1.0}
         return {t: 1.0 / self.horizon for t in self.periods}
+
+    def planned_periods(self) -> range:
+        """The periods the plan decides: all of them, or those from the re-plan period on."""
+        first = 1 if self.history is None else self.history.replan_from
+        return range(first, self.horizon + 1)
 
     def with_settings(self, **changes: object) -> Scenario:
         return replace(self, settings=replace(self.settings, **changes))

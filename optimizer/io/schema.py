@@ -198,3 +198,27 @@ PLAN_SHEET = Sheet(
     True,
     "A plan: units of each option for each partner and period.",
 )
+
+# What happened so far, for a re-plan (`interop replan --actuals`): one workbook or CSV folder, two sheets.
+SPENT_SHEET = Sheet(
+    "spent",
+    (
+        Column("option", "id", True, "An option of the scenario."),
+        Column("partner", "id", True, "A partner of the scenario."),
+        Column("period", "period", True, "A period before the re-plan."),
+        Column("units", "number", True, "Units really funded, >= 0."),
+    ),
+    False,
+    "What was really funded; a period before the re-plan with no rows was funded as the adopted plan says.",
+)
+MEASURED_SHEET = Sheet(
+    "measured",
+    (
+        Column("partner", "id", True, "A partner of the scenario."),
+        Column("domain", "id", True, "A domain of the scenario."),
+        Column("period", "period", True, "A period before the re-plan: measured at its end."),
+        Column("score", "number", True, "Readiness measured, 0 to score_cap."),
+    ),
+    False,
+    "Readiness measured after a period; the last measurement of each partner and domain replaces the model.",
+)

@@ -204,13 +204,29 @@ def define_units(
         keep[o, helped, : max(last, 0)] = True
     if committed is not None:
         keep |= committed > 0
+    history = fixed_units(scenario)
+    past = slice(0, scenario.planned_periods().start - 1)
+    if reduced:  # the past holds what was funded, whether it pays off or not, and nothing else
+        keep[:, :, past] = history[:, :, past] > 0
     option, partner, period = np.nonzero(keep)  # option-major, then partner, then period
     unit_cost = np.array([o.unit_cost for o in scenario.options], dtype=float)
     factor = np.array([p.cost_factor for p in scenario.partners], dtype=float)
     max_units = np.array([INF if o.max_units is None else o.max_units for o in scenario.options], dtype=float)
     lower = np.zeros(len(option)) if committed is None else committed[option, partner, period].astype(float)
-    build.add_columns(lower, max_units[option])
+    upper = max_units[option]
+    fixed = period < past.stop
+    lower[fixed] = upper[fixed] = history[option, partner, period][fixed]
+    build.add_columns(lower, upper)
     return UnitColumns(option, partner, period + 1, unit_cost[option] * factor[partner])
+
+
+def fixed_units(scenario: Scenario) -> np.ndarray:
+    """units[o, p, t] of a re-plan's history (zeros without one): the past periods are fixed at these."""
+    par, _, opt = readiness.index(scenario)
+    units = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
+    for u in () if scenario.history is None else scenario.history.units:
+        units[opt[u.option], par[u.partner], u.period - 1] += u.units
+    return units
 
 
 def define_readiness(
@@ -232,12 +248,14 @@ def define_readiness(
         [f"r_p{p}_d{d}_t{t}" for p, d, t in keys],
     )
     stock = dict(zip(keys, columns.tolist(), strict=True))
+    # what measurements moved readiness by in each period (a re-plan): it lands as a gain does
+    moved = np.diff(readiness.shift_matrix(scenario), axis=2, prepend=0.0)
     # landing_row[p, d, s]: the stock row in which a unit counting from period s lands (-1: none)
     landing_row = np.full((len(scenario.partners), len(scenario.domains), horizon + 2), -1)
     for (p, d), periods in needed.items():
         start = 0
         for t in periods:
-            first = float(base[p, d]) if start == 0 else 0.0
+            first = (float(base[p, d]) if start == 0 else 0.0) + float(moved[p, d, start:t].sum())
             row = build.add_row(first, first, f"stock_p{p}_d{d}_t{t}")
             build.entries(np.array([row]), np.array([stock[p, d, t]]), np.array([1.0]))
             if start:
@@ -321,18 +339,24 @@ def define_budgets(build: _Builder, scenario: Scenario, units: UnitColumns) -> l
     type_row = np.full((len(types), horizon + 1), -1)
     partner_row = np.full((len(scenario.partners), horizon + 1), -1)
     rows: list[BudgetRow] = []
+    planned = scenario.planned_periods()
+
+    def bound(limit: float, t: int) -> float:
+        """What was spent in a re-plan's past is history, not a plan a limit can hold."""
+        return limit if t in planned else INF
+
     for budget in scenario.budgets:
         t = budget.period
-        period_row[t] = build.add_row(-INF, budget.total, f"budget_t{t}")
+        period_row[t] = build.add_row(-INF, bound(budget.total, t), f"budget_t{t}")
         rows.append(BudgetRow("period", t, "", budget.total, int(period_row[t])))
         for k, (kind, limit) in enumerate(budget.by_type.items()):
-            type_row[types[kind], t] = build.add_row(-INF, limit, f"type_k{k}_t{t}")
+            type_row[types[kind], t] = build.add_row(-INF, bound(limit, t), f"type_k{k}_t{t}")
             rows.append(BudgetRow("type", t, kind, limit, int(type_row[types[kind], t])))
     for p, partner in enumerate(scenario.partners):
         if partner.max_spend is None:
             continue
         for t in scenario.periods:
-            partner_row[p, t] = build.add_row(-INF, partner.max_spend, f"partner_p{p}_t{t}")
+            partner_row[p, t] = build.add_row(-INF, bound(partner.max_spend, t), f"partner_p{p}_t{t}")
             rows.append(BudgetRow("partner", t, partner.id, partner.max_spend, int(partner_row[p, t])))
     column = np.arange(len(units.option))
     for row in (
@@ -425,4 +449,55 @@ def least_money(model: Model, best_score: float) -> Model:
         row_index=np.concatenate([model.row_index, scored]),
         row_value=np.concatenate([model.row_value, model.score[scored]]),
         row_names=(*model.row_names, "phase2_score"),
+    )
+
+
+def spend_ceiling(least_spend: float) -> float:
+    """S* + eps_S, the most phase 3 may spend (model.md: eps_S = 1e-7 * max(1, S*))."""
+    return least_spend + 1e-7 * max(1.0, least_spend)
+
+
+def least_moved(
+    model: Model, best_score: float, least_spend: float, adopted: np.ndarray, planned_from: int
+) -> Model:
+    """Phase 3 of a re-plan (persistence): the least money moved from the adopted plan
+    `adopted[o, p, t]` in periods from `planned_from` on, among plans with Z >= Z* - eps and
+    spend <= S* + eps_S (model.md).
+
+    Each planned unit column x gets two columns, x = adopted + more - less, and the objective is
+    the money of more + less. `model` is phase 1 of the re-plan scenario.
+    """
+    units = model.units
+    moved = np.flatnonzero(units.period >= planned_from).astype(np.int32)
+    n, k = model.column_count, len(moved)
+    more, less = n + np.arange(k, dtype=np.int32), n + k + np.arange(k, dtype=np.int32)
+    scored, spent = np.flatnonzero(model.score), np.flatnonzero(model.spend)
+    rows = [  # (columns, values, lower, upper, name)
+        (scored, model.score[scored], score_floor(best_score), INF, "phase3_score"),
+        (spent, model.spend[spent], -INF, spend_ceiling(least_spend), "phase3_spend"),
+    ]
+    target = adopted[units.option[moved], units.partner[moved], units.period[moved] - 1]
+    starts = [model.row_start[-1]]
+    for columns, *_ in rows:
+        starts.append(starts[-1] + len(columns))
+    starts.extend(starts[-1] + 3 * np.arange(1, k + 1))
+    change_columns = np.stack([moved, more, less], axis=1).ravel()
+    change_values = np.tile([1.0, -1.0, 1.0], k)
+    objective = np.zeros(n + 2 * k)
+    objective[more] = objective[less] = units.cost[moved]
+    return replace(
+        model,
+        maximise=False,
+        objective=objective,
+        col_lower=np.concatenate([model.col_lower, np.zeros(2 * k)]),
+        col_upper=np.concatenate([model.col_upper, np.full(2 * k, INF)]),
+        row_lower=np.concatenate([model.row_lower, [r[2] for r in rows], target]),
+        row_upper=np.concatenate([model.row_upper, [r[3] for r in rows], target]),
+        row_start=np.array([*model.row_start[:-1], *starts], dtype=np.int32),
+        row_index=np.concatenate([model.row_index, *(r[0] for r in rows), change_columns]).astype(np.int32),
+        row_value=np.concatenate([model.row_value, *(r[1] for r in rows), change_values]),
+        row_names=(*model.row_names, *(r[4] for r in rows), *(f"moved_{j}" for j in moved.tolist())),
+        other_names=(*model.other_names, *(f"more_{j}" for j in moved), *(f"less_{j}" for j in moved)),
+        score=np.concatenate([model.score, np.zeros(2 * k)]),
+        spend=np.concatenate([model.spend, np.zeros(2 * k)]),
     )

@@ -1,0 +1,92 @@
+"""Read what happened so far, for a re-plan: units really funded (`spent`) and readiness measured.
+
+Both sheets of one workbook or CSV folder are checked like any input, every problem located:
+names must exist in the scenario, periods must lie before the re-plan, a measured score within
+0..score_cap (shared/workbook.md, "Re-planning").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import InputError, ParamError
+from ..scenario import Scenario
+from .schema import MEASURED_SHEET, SPENT_SHEET, Sheet
+from .sheets import read_tables
+from .validate import Checker, Table, check_range, check_reference, check_unique, read_table
+
+SPENT_COLUMNS = ["option", "partner", "period", "units"]
+MEASURED_COLUMNS = ["partner", "domain", "period", "score"]
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """spent: option, partner, period, units; measured: partner, domain, period, score."""
+
+    spent: pd.DataFrame
+    measured: pd.DataFrame
+
+
+def check_replan_from(scenario: Scenario, replan_from: int) -> None:
+    """A re-plan needs a past (period 1 at least) and a future (period H at most)."""
+    if not 2 <= replan_from <= scenario.horizon:
+        raise ParamError(
+            f"--from {replan_from}: expected a period from 2 to {scenario.horizon} "
+            "(periods before it are history, it and later ones are re-planned)"
+        )
+
+
+def load_actuals(path: str | os.PathLike[str], scenario: Scenario, replan_from: int) -> Actuals:
+    """The actuals at `path` for a re-plan of `scenario` from `replan_from`; raises InputError listing
+    every problem."""
+    check_replan_from(scenario, replan_from)
+    check = Checker()
+    raw = read_tables(path, frozenset({SPENT_SHEET.name, MEASURED_SHEET.name}))
+    if not raw:
+        raise ParamError(f"{os.fspath(path)}: expected a sheet named 'spent' or 'measured' (or both)")
+    spent = _table(raw, SPENT_SHEET, check)
+    measured = _table(raw, MEASURED_SHEET, check)
+    if spent is not None:
+        check_reference(check, spent, "option", [o.id for o in scenario.options], "option")
+        check_reference(check, spent, "partner", [p.id for p in scenario.partners], "partner")
+        check_range(check, spent, "units", 0)
+        _check_past(check, spent, replan_from)
+        check_unique(check, spent, ("option", "partner", "period"), "option, partner and period")
+    if measured is not None:
+        check_reference(check, measured, "partner", [p.id for p in scenario.partners], "partner")
+        check_reference(check, measured, "domain", [d.id for d in scenario.domains], "domain")
+        check_range(check, measured, "score", 0, scenario.settings.score_cap)
+        _check_past(check, measured, replan_from)
+        check_unique(check, measured, ("partner", "domain", "period"), "partner, domain and period")
+    if check.problems:
+        raise InputError(check.problems)
+    return Actuals(
+        _frame(spent, SPENT_COLUMNS).astype({"period": int, "units": float}),
+        _frame(measured, MEASURED_COLUMNS).astype({"period": int, "score": float}),
+    )
+
+
+def _table(raw: dict, sheet: Sheet, check: Checker) -> Table | None:
+    return read_table(raw[sheet.name], sheet, (), check) if sheet.name in raw else None
+
+
+def _check_past(check: Checker, table: Table, replan_from: int) -> None:
+    """Actuals are of periods before the re-plan; what comes later is the re-plan's to decide."""
+    for row in table.rows:
+        period = row.values.get("period")
+        if isinstance(period, int) and not 1 <= period < replan_from:
+            check.add(
+                table,
+                f"expected a period before the re-plan (1 to {replan_from - 1}; --from is {replan_from})",
+                row.number,
+                "period",
+                period,
+            )
+
+
+def _frame(table: Table | None, columns: list[str]) -> pd.DataFrame:
+    rows = [] if table is None else [[row.values[c] for c in columns] for row in table.rows]
+    return pd.DataFrame(rows, columns=columns).astype({c: object for c in columns[:-2]})
