@@ -9,6 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LONGEST_VALUE = 80  # characters of a found value shown in a message; a longer one is clipped
+
+
+def printable(text: object) -> str:
+    """Text safe to print: control and format characters (escape sequences, bidi overrides such as
+    U+202E) shown escaped, never obeyed by the terminal."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
+    )
+
+
+def clipped(value: object) -> str:
+    """repr(value), cut to LONGEST_VALUE characters with the full length said."""
+    shown = repr(value)
+    if len(shown) <= LONGEST_VALUE:
+        return shown
+    return f"{shown[: LONGEST_VALUE - 20]}... ({len(str(value))} characters)"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -33,8 +51,8 @@ class Problem:
             [self.file, ", ".join(where), self.expected] if where else [self.file, self.expected]
         )
         if self.value is not None:
-            text += f", got {self.value!r}"
-        return text
+            text += f", got {clipped(self.value)}"
+        return printable(text)
 
 
 class InputError(Exception):
