@@ -7,6 +7,7 @@ Heavy libraries (pandas, PuLP, HiGHS) are imported inside the commands, so
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -64,7 +65,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import InputError, OutputError, ParamError, SolverError
+        from .errors import InputError, OutputError, ParamError, SolverError, printable
 
         try:
             return command(*args, **kwargs)
@@ -88,6 +89,9 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             fail(f"error: {error}", EXIT_INPUT)
         except SolverError as error:
             fail(f"solver error: {error}", EXIT_SOLVER)
+        except OSError as error:  # the file system refused a path the user gave (read-only, too long, full)
+            where = f" '{printable(error.filename)}'" if error.filename else ""
+            fail(f"error: could not use{where}: {printable(error.strerror or error)}", EXIT_INPUT)
         except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as error:  # a bug: say so plainly, keep the traceback for INTEROP_DEBUG
@@ -172,7 +176,8 @@ def output_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., 
     return click.option(
         "-o",
         "--output",
-        type=click.Path(path_type=Path),
+        type=click.Path(),
+        callback=_not_blank,
         help=f"Report to write: .xlsx workbook, .json, or a folder for CSV files [default: {default}].",
     )
 
@@ -183,9 +188,26 @@ json_option = click.option(
 solver_option = click.option(
     "--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True, help="LP solver."
 )
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """FloatRange lets nan and inf through (every comparison with nan is false)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"expected a number of seconds > 0, got {value}")
+    return value
+
+
+def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """An empty name would become the current folder: say so rather than write there."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("expected a file or folder name, got an empty one")
+    return None if value is None else Path(value)
+
+
 time_limit_option = click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
+    callback=_finite,
     metavar="SECONDS",
     help="Stop the solver after this long and report the best plan found.",
 )
@@ -284,66 +306,6 @@ def solve(
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("input", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--plan",
-    "plan_path",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="The plan: a CSV file, a folder with allocation.csv, or a workbook with an 'allocation' sheet.",
-)
-@click.option(
-    "--compare", is_flag=True, help="Also solve the optimum, and the optimum at the plan's own spend."
-)
-@run_options("reports/<plan>-evaluation.xlsx")
-@user_errors
-def evaluate(
-    input: Path,
-    plan_path: Path,
-    compare: bool,
-    output: Path | None,
-    as_json: bool,
-    solver: str,
-    time_limit: float | None,
-    html_path: Path | None,
-) -> None:
-    """Score a plan of your own and list every rule it breaks.
-
-    The plan has the layout of the allocation sheet that solve writes (option,
-    partner, period, units), so a solved plan can be edited and fed back. A plan
-    that breaks a rule is still evaluated; the exit status is then 6.
-
-    \b
-    Examples:
-      interop evaluate inputs/example.xlsx --plan reports/example-plan.xlsx
-      interop evaluate inputs/example.xlsx --plan draft.csv --compare
-    """
-    from .evaluation import evaluate as evaluate_plan
-    from .io.plan import load_plan
-    from .io.validate import load_scenario
-    from .reports.plan import comparison_json, comparison_summary, summary, to_json, write_report
-    from .studies.comparison import compare as compare_plans
-
-    scenario = load_scenario(input)
-    evaluation = evaluate_plan(scenario, load_plan(plan_path, scenario))
-    comparison = compare_plans(evaluation, solver=solver, time_limit=time_limit) if compare else None
-    target = output or Path("reports") / f"{plan_path.stem}-evaluation.xlsx"
-    written = [write_report(evaluation, target, inputs=[input, plan_path], comparison=comparison)]
-    if html_path is not None:
-        written.append(write_html_report(evaluation, html_path, [input, plan_path]))
-    announce(summary(evaluation), as_json)
-    if comparison is not None:
-        announce(comparison_summary(comparison), as_json)
-    announce(f"Report written to {', '.join(map(str, written))}", as_json)
-    if as_json:
-        data = to_json(evaluation)
-        if comparison is not None:
-            data["comparison"] = comparison_json(comparison)
-        click.echo(json.dumps(data, indent=2))
-    sys.exit(EXIT_OK if evaluation.feasible else EXIT_PLAN_BREAKS_RULES)
-
-
-@main.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--preset",
@@ -426,6 +388,10 @@ def report(result: Path, scenario: Path | None, output: Path | None, html_path: 
         raise InputError(
             [Problem(str(result), f"expected a JSON result written by interop ({error})")]
         ) from None
+    except RecursionError:
+        raise InputError(
+            [Problem(str(result), "expected a JSON result written by interop, not one nested this deeply")]
+        ) from None
     source = scenario or (Path(data["source"]) if isinstance(data, dict) and data.get("source") else None)
     if source is None or not source.exists():
         raise InputError(
@@ -454,10 +420,29 @@ workers_option = click.option(
     metavar="N",
     help="Local worker processes [default: all cores]. The numbers do not depend on it.",
 )
+DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
+MAX_DRAWS = 100_000  # Monte Carlo draws of one run: each is a solve, and its gains are drawn at once
+
+
+def _scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A Dask address (tcp://host:port, or host:port), checked before any worker is asked for."""
+    if value is None:
+        return None
+    scheme, has_scheme, rest = value.partition("://")
+    address = rest if has_scheme else value
+    if (has_scheme and scheme.lower() not in DASK_SCHEMES) or not address or address.startswith(":"):
+        raise click.BadParameter(
+            f"expected a Dask scheduler address such as tcp://10.0.0.5:8786 "
+            f"(schemes: {', '.join(DASK_SCHEMES)}), got {value!r}"
+        )
+    return value
+
+
 scheduler_option = click.option(
     "--scheduler",
     metavar="ADDRESS",
     envvar="DASK_SCHEDULER_ADDRESS",
+    callback=_scheduler,
     help="Run on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786) instead of local processes "
     "[env: DASK_SCHEDULER_ADDRESS].",
 )
@@ -686,7 +671,12 @@ def tornado(
 @main.command(context_settings=CONTEXT)
 @click.argument("input", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "-n", "draws", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of draws."
+    "-n",
+    "draws",
+    type=click.IntRange(min=1, max=MAX_DRAWS),
+    default=1000,
+    show_default=True,
+    help=f"Number of draws (at most {MAX_DRAWS:,}).",
 )
 @click.option(
     "--seed",

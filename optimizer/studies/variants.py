@@ -245,6 +245,9 @@ def _period(scenario: Scenario, text: str, param: str) -> int:
     return period
 
 
+MAX_VALUES = 10_000  # values of one sweep: each is a solve, and the result tables grow with them
+
+
 def parse_values(text: str | Iterable[float]) -> tuple[float, ...]:
     """VALUES: a comma list ('0.5,1,1.5') or START:STOP:N (N evenly spaced values, both ends included)."""
     if not isinstance(text, str):
@@ -260,8 +263,8 @@ def parse_values(text: str | Iterable[float]) -> tuple[float, ...]:
             raise ParamError(
                 f"VALUES '{text}': START and STOP must be numbers and N a whole number, e.g. 0.5:1.5:11"
             ) from None
-        if count < 1:
-            raise ParamError(f"VALUES '{text}': N must be at least 1")
+        if not 1 <= count <= MAX_VALUES:
+            raise ParamError(f"VALUES '{text}': N must be from 1 to {MAX_VALUES:,} (one solve each)")
         values = tuple(float(v) for v in np.linspace(start, stop, count))
     else:
         try:
@@ -272,6 +275,8 @@ def parse_values(text: str | Iterable[float]) -> tuple[float, ...]:
             ) from None
     if not values:
         raise ParamError("VALUES: give at least one value")
+    if len(values) > MAX_VALUES:
+        raise ParamError(f"VALUES: at most {MAX_VALUES:,} values (one solve each), got {len(values):,}")
     if not all(math.isfinite(v) for v in values):
         raise ParamError(f"VALUES: every value must be a finite number, got {list(values)}")
     return values

@@ -1,0 +1,80 @@
+"""A standing suite of hostile and careless input to the command line (issue 14).
+
+Each case must end in one plain sentence and exit status 2, before any solve and with nothing
+written; none may end in a traceback or an "internal error".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from optimizer.cli import main
+
+EXAMPLE = str(Path(__file__).resolve().parents[1] / "inputs" / "example.xlsx")
+
+
+def refused(runner: CliRunner, args: list[str]) -> str:
+    """Run the CLI; check exit 2, no traceback, nothing written in the working folder; the message."""
+    before = set(os.listdir("."))
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert set(os.listdir(".")) == before, "a refused run wrote something"
+    return result.output
+
+
+def test_a_path_under_a_file_is_refused(runner: CliRunner) -> None:
+    Path("base.json").write_text("{}")
+    before = set(os.listdir("."))
+    result = runner.invoke(main, ["template", "base.json/t.xlsx"])
+    assert result.exit_code == 2 and "base.json" in result.output
+    assert set(os.listdir(".")) == before and Path("base.json").read_text() == "{}"
+
+
+def test_a_name_too_long_for_the_file_system_is_refused(runner: CliRunner) -> None:
+    output = refused(runner, ["template", "t" * 300 + ".xlsx"])
+    assert "name too long" in output.lower()
+
+
+def test_an_empty_output_name_does_not_mean_the_current_folder(runner: CliRunner) -> None:
+    assert "empty" in refused(runner, ["solve", EXAMPLE, "-o", ""])
+
+
+@pytest.mark.parametrize("limit", ["nan", "inf"])
+def test_a_time_limit_must_be_a_finite_number(runner: CliRunner, limit: str) -> None:
+    assert "seconds" in refused(runner, ["solve", EXAMPLE, "--time-limit", limit])
+
+
+def test_monte_carlo_draws_are_capped(runner: CliRunner) -> None:
+    assert "100000" in refused(runner, ["montecarlo", EXAMPLE, "-n", "100000000"]).replace(",", "")
+
+
+def test_sweep_values_are_capped_before_any_is_made(runner: CliRunner) -> None:
+    """0.5:1.5:1000000000 once grew to 24 GB making the values; the cap is checked first."""
+    output = refused(runner, ["sweep", EXAMPLE, "--param", "budget_scale", "--values", "0.5:1.5:1000000000"])
+    assert "10,000" in output
+
+
+def test_a_nonsense_scheduler_address_is_refused_at_once(runner: CliRunner) -> None:
+    assert "scheduler address" in refused(
+        runner, ["montecarlo", EXAMPLE, "-n", "20", "--scheduler", "nonsense://x"]
+    )
+
+
+def test_a_result_nested_too_deeply_is_refused(runner: CliRunner) -> None:
+    Path("deep.json").write_text("[" * 200_000 + "]" * 200_000)
+    before = set(os.listdir("."))
+    result = runner.invoke(main, ["report", "deep.json", "--scenario", EXAMPLE])
+    assert result.exit_code == 2 and "nested" in result.output, result.output
+    assert set(os.listdir(".")) == before
+
+
+def test_a_result_that_is_not_json_is_refused(runner: CliRunner) -> None:
+    Path("plan.json").write_text(json.dumps({"status": "optimal"})[:-1])
+    result = runner.invoke(main, ["report", "plan.json", "--scenario", EXAMPLE])
+    assert result.exit_code == 2 and "plan.json" in result.output
