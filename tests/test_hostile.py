@@ -78,3 +78,24 @@ def test_a_result_that_is_not_json_is_refused(runner: CliRunner) -> None:
     Path("plan.json").write_text(json.dumps({"status": "optimal"})[:-1])
     result = runner.invoke(main, ["report", "plan.json", "--scenario", EXAMPLE])
     assert result.exit_code == 2 and "plan.json" in result.output
+
+
+def test_ids_holding_a_colon_work_in_every_param(tmp_path: Path) -> None:
+    """An option id 'LNO:v2' is valid for solve, so tornado's PARAM unit_cost:LNO:v2 must parse
+    (it was refused as malformed, a PARAM the user never typed)."""
+    from dataclasses import replace
+
+    from optimizer.io.validate import load_scenario
+    from optimizer.studies.variants import parse_param
+
+    scenario = load_scenario(EXAMPLE)
+    options = tuple(replace(o, id="LNO:v2") if o.id == "LNO" else o for o in scenario.options)
+    effects = tuple(replace(e, option="LNO:v2") if e.option == "LNO" else e for e in scenario.effects)
+    renamed = replace(scenario, options=options, effects=effects)
+    assert parse_param(renamed, "unit_cost:LNO:v2").target == "LNO:v2"
+    assert parse_param(renamed, "gain_scale:LNO:v2").target == "LNO:v2"
+    kind = scenario.option_types[0]
+    assert (
+        parse_param(renamed, f"type_budget:{kind}:2").target,
+        parse_param(renamed, f"type_budget:{kind}:2").period,
+    ) == (kind, 2)

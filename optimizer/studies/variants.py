@@ -194,8 +194,8 @@ def param_help() -> str:
 
 def parse_param(scenario: Scenario, text: str) -> Param:
     """Read a PARAM (see PARAMS) and check that what it names exists in `scenario`."""
-    parts = [p.strip() for p in str(text).strip().split(":")]
-    kind, args = parts[0], parts[1:]
+    kind, _, rest = (p.strip() for p in str(text).strip().partition(":"))
+    args = _arguments(scenario, kind, rest) if ":" in str(text) else []
     arity = {
         "budget_scale": (0,),
         "weakest_link": (0,),
@@ -231,6 +231,14 @@ def parse_param(scenario: Scenario, text: str) -> Param:
     }[kind]
     check_choice(choices[0], args[0], choices[1], text)
     return Param(text, kind, args[0])
+
+
+def _arguments(scenario: Scenario, kind: str, rest: str) -> list[str]:
+    """What follows the kind: one id, which may itself hold ':' (an id such as LNO:v2 is valid), or
+    for type_budget a type and, after its last ':', a period."""
+    if kind == "type_budget" and rest not in scenario.option_types and ":" in rest:
+        return [p.strip() for p in rest.rsplit(":", 1)]
+    return [rest]
 
 
 def _period(scenario: Scenario, text: str, param: str) -> int:
