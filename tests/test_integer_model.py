@@ -32,23 +32,9 @@ def run_mip(model: lp.Model) -> np.ndarray | None:
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("mip_rel_gap", 0.0)
-    highs.passModel(
-        model.column_count,
-        model.row_count,
-        len(model.row_index),
-        int(highspy.MatrixFormat.kRowwise),
-        int(highspy.ObjSense.kMaximize if model.maximise else highspy.ObjSense.kMinimize),
-        0.0,
-        model.objective,
-        model.col_lower,
-        model.col_upper,
-        model.row_lower,
-        model.row_upper,
-        model.row_start[:-1],
-        model.row_index,
-        model.row_value,
-        model.integrality,
-    )
+    solving.pass_model(highs, model)  # as the tool passes an LP, then the integrality on top
+    columns = np.arange(model.column_count, dtype=np.int32)
+    highs.changeColsIntegrality(model.column_count, columns, model.integrality)
     with solving.quiet_stdout():
         highs.run()
     status = highs.getModelStatus()

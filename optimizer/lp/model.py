@@ -13,6 +13,11 @@ them: to HiGHS in one call, and as a PuLP problem to CBC and for exporting.
 On the large preset (193k columns) the arrays take 0.07 s to build and 0.02 s
 to pass, where building PuLP's expressions and handing them over took 1.9 s,
 longer than HiGHS's own solve (benchmarks/benchmark.py).
+
+Options with whole units, lot sizes or set-up costs make it a mixed-integer program
+(model.md, "Whole units, lot sizes and set-up costs"): `Model.integrality` marks the integer
+columns (whole x, the lot binaries z, the set-up binaries y, which come last), and
+`Model.relaxed()` drops it for the LP bound. A scenario without them builds the LP as before.
 """
 
 from __future__ import annotations
@@ -430,12 +435,12 @@ def labels(units: UnitColumns, unit: np.ndarray) -> list[str]:
 
 
 def gated_rows(
-    build: _Builder, units: UnitColumns, unit: np.ndarray, gate: np.ndarray, factor: np.ndarray, kind: str
+    build: _Builder, units: UnitColumns, unit: np.ndarray, gate: np.ndarray, factor: np.ndarray, name: str
 ) -> None:
-    """One row per gated unit column: x - factor * gate >= 0 for kind "min", <= 0 otherwise."""
-    lower, upper = (0.0, INF) if kind == "min" else (-INF, 0.0)
+    """One row per gated unit column: x - factor * gate >= 0 for the "lot_min" rows, <= 0 for others."""
+    lower, upper = (0.0, INF) if name == "lot_min" else (-INF, 0.0)
     rows = np.array(
-        [build.add_row(lower, upper, f"{kind}_{label}") for label in labels(units, unit)], dtype=int
+        [build.add_row(lower, upper, f"{name}_{label}") for label in labels(units, unit)], dtype=int
     )
     build.entries(
         np.concatenate([rows, rows]),
@@ -451,8 +456,8 @@ def define_lots(build: _Builder, scenario: Scenario, units: UnitColumns) -> LotC
     column = build.add_columns(
         np.zeros(len(unit)), np.ones(len(unit)), [f"z_{n}" for n in labels(units, unit)]
     )
-    gated_rows(build, units, unit, column, lot[unit], "min")
-    gated_rows(build, units, unit, column, gate_bounds(scenario, units)[unit], "max")
+    gated_rows(build, units, unit, column, lot[unit], "lot_min")
+    gated_rows(build, units, unit, column, gate_bounds(scenario, units)[unit], "lot_max")
     return LotColumns(unit, column)
 
 
@@ -468,7 +473,7 @@ def define_setups(
     cost = np.array([o.setup_cost for o in scenario.options], dtype=float)
     unit = np.flatnonzero(cost[units.option] > 0)
     pairs, gate = np.unique(
-        np.stack([units.option[unit], units.period[unit]], axis=1).reshape(-1, 2), axis=0, return_inverse=True
+        np.stack([units.option[unit], units.period[unit]], axis=1), axis=0, return_inverse=True
     )
     option, period = pairs[:, 0], pairs[:, 1]
     column = build.add_columns(
