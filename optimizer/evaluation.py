@@ -22,6 +22,7 @@ from .results import (
     baseline_score,
     empty,
     readiness_table,
+    setup_table,
     units_array,
 )
 from .scenario import Scenario
@@ -70,15 +71,22 @@ def over(actual: float, limit: float) -> bool:
 
 
 def money_use(scenario: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
-    """Every money limit with what the plan spends against it (no shadow prices: no LP)."""
+    """Every money limit with what the plan spends against it (no shadow prices: no LP).
+
+    Set-up money of the options held in a period counts in its period and type budgets,
+    never in a partner cap: it is spent on no single partner (model.md).
+    """
     types = allocation["option"].map({o.id: o.type for o in scenario.options})
+    setups = setup_table(scenario, allocation)
     records = []
     for budget in scenario.budgets:
         in_period = allocation["period"] == budget.period
-        spent = float(allocation.loc[in_period, "cost"].sum())
+        held = setups[setups["period"] == budget.period]
+        spent = float(allocation.loc[in_period, "cost"].sum() + held["setup_cost"].sum())
         records.append(("period", budget.period, "", budget.total, spent))
         for kind, limit in budget.by_type.items():
             spent = float(allocation.loc[in_period & (types == kind), "cost"].sum())
+            spent += float(held.loc[held["type"] == kind, "setup_cost"].sum())
             records.append(("type", budget.period, kind, limit, spent))
     for partner in scenario.partners:
         if partner.max_spend is None:
@@ -115,15 +123,23 @@ def money_violations(use: pd.DataFrame) -> pd.DataFrame:
 
 
 def unit_violations(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
-    """Units above max_units, and units for partners an option is not offered to."""
+    """Units above max_units, for partners an option is not offered to, a fraction of a whole
+    unit (limit: the nearest whole number), or a unit below the lot size (limit: the lot)."""
     par, _, _ = readiness.index(scenario)
     eligible = np.zeros(units.shape[:2], dtype=bool)
     for o, option in enumerate(scenario.options):
         eligible[o, [par[p] for p in scenario.eligible(option)]] = True
     cap = np.array([np.inf if o.max_units is None else o.max_units for o in scenario.options])[:, None, None]
+    whole = np.array([o.whole for o in scenario.options], dtype=bool)[:, None, None]
+    lot = np.array([o.min_units for o in scenario.options], dtype=float)[:, None, None]
+    nearest = np.round(units)
+    fraction = whole & (np.abs(units - nearest) > TOLERANCE * np.maximum(1.0, units))
+    below_lot = (units > 0) & (units < lot - TOLERANCE * np.maximum(1.0, lot))
     found = [
         ("eligibility", (units > 0) & ~eligible[:, :, None], np.zeros_like(units)),
         ("max units", units > cap + TOLERANCE * np.maximum(1.0, cap), np.broadcast_to(cap, units.shape)),
+        ("whole units", fraction, nearest),
+        ("lot size", below_lot, np.broadcast_to(lot, units.shape)),
     ]
     records = []
     for kind, mask, limit in found:
@@ -139,7 +155,7 @@ def unit_violations(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
                     int(t) + 1,
                     float(limit[o, p, t]),
                     amount,
-                    amount - float(limit[o, p, t]),
+                    abs(amount - float(limit[o, p, t])),  # over the cap, or off the whole number or lot
                 )
             )
     return pd.DataFrame.from_records(records, columns=VIOLATION_COLUMNS)

@@ -21,6 +21,7 @@ ALLOCATION_COLUMNS = ["option", "partner", "period", "units", "cost"]
 READINESS_COLUMNS = ["partner", "domain", "period", "baseline", "score", "level"]
 BUDGET_COLUMNS = ["kind", "period", "name", "limit", "spend", "slack", "shadow_price"]
 SHORTFALL_COLUMNS = ["partner", "domain", "period", "min_score", "reached", "shortfall", "row"]
+SETUP_COLUMNS = ["option", "type", "period", "setup_cost"]
 VIOLATION_COLUMNS = ["kind", "option", "type", "partner", "domain", "period", "limit", "actual", "excess"]
 
 
@@ -35,8 +36,11 @@ class Solution:
     - shortfalls: the unmet targets of an infeasible scenario
     - violations: for a plan that was evaluated rather than solved (status
       "evaluated"), every rule it breaks: kind (period budget | type budget |
-      partner cap | max units | eligibility | target), where, the limit, what
-      the plan has and by how much it is over (or short)
+      partner cap | max units | eligibility | whole units | lot size | target),
+      where, the limit, what the plan has and by how much it is over (or short)
+
+    Set-up money (options held in a period, `setups`) follows from the allocation and is
+    part of `spend` and `spend_by_period`.
     """
 
     status: Status
@@ -67,13 +71,18 @@ class Solution:
         return self.score is not None
 
     @property
+    def setups(self) -> pd.DataFrame:
+        return setup_table(self.scenario, self.allocation)
+
+    @property
     def spend(self) -> float:
-        return float(self.allocation["cost"].sum())
+        return float(self.allocation["cost"].sum() + self.setups["setup_cost"].sum())
 
     @property
     def spend_by_period(self) -> list[float]:
-        by = self.allocation.groupby("period")["cost"].sum()
-        return [float(by.get(t, 0.0)) for t in self.scenario.periods]
+        units = self.allocation.groupby("period")["cost"].sum()
+        setups = self.setups.groupby("period")["setup_cost"].sum()
+        return [float(units.get(t, 0.0) + setups.get(t, 0.0)) for t in self.scenario.periods]
 
 
 def units_array(scenario: Scenario, allocation: pd.DataFrame) -> np.ndarray:
@@ -104,6 +113,22 @@ def allocation_table(scenario: Scenario, units: np.ndarray, tolerance: float = 1
         },
         columns=ALLOCATION_COLUMNS,
     )
+
+
+def setup_table(scenario: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
+    """Options with a set-up cost held in a period (some partner has units there), with that money.
+
+    Rows by period, then in the order of the options sheet.
+    """
+    funded = set(zip(allocation["option"], allocation["period"].astype(int), strict=True))
+    records = [
+        (option.id, option.type, t, option.setup_cost)
+        for t in scenario.periods
+        for option in scenario.options
+        if option.setup_cost > 0 and (option.id, t) in funded
+    ]
+    table = pd.DataFrame.from_records(records, columns=SETUP_COLUMNS)
+    return table.astype({"option": object, "type": object, "period": int, "setup_cost": float})
 
 
 def readiness_table(scenario: Scenario, raw: np.ndarray) -> pd.DataFrame:

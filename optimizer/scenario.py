@@ -38,6 +38,14 @@ class Option:
     max_units: float | None = None
     lag: int = 0
     partners: tuple[str, ...] | None = None  # None: every partner is eligible
+    whole: bool = False  # units come in whole numbers
+    min_units: float = 0.0  # lot size: funded at all, at least this many units
+    setup_cost: float = 0.0  # money of holding the option in a period at all
+
+    @property
+    def lumpy(self) -> bool:
+        """Whole units, a lot size or a set-up cost: the option makes the plan a mixed-integer program."""
+        return self.whole or self.min_units > 0 or self.setup_cost > 0
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class Settings:
     score_periods: Literal["final", "all"] = "final"
     level_thresholds: tuple[float, float, float] = (25.0, 50.0, 75.0)
     currency: str = ""
+    mip_gap: float = 1e-4  # relative gap at which an integer plan counts as optimal
 
 
 @dataclass(frozen=True)
@@ -149,6 +158,11 @@ class Scenario:
     @property
     def option_types(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(o.type for o in self.options))
+
+    @property
+    def integer(self) -> bool:
+        """Some option is lumpy: phase 1 and phase 2 are mixed-integer programs (model.md)."""
+        return any(o.lumpy for o in self.options)
 
     def eligible(self, option: Option) -> tuple[str, ...]:
         """Partners that may receive `option` (E_o in model.md)."""

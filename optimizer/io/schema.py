@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["id", "text", "number", "integer", "id_list", "period"]
+Kind = Literal["id", "text", "number", "integer", "id_list", "period", "yes_no"]
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,26 @@ SHEETS: tuple[Sheet, ...] = (
                 "Periods until a unit counts: funded in t, counts from t+lag (whole number >= 0, default 0).",
             ),
             Column("partners", "id_list", False, "Comma list of eligible partners (blank: all)."),
+            Column(
+                "whole",
+                "yes_no",
+                False,
+                "yes: units come in whole numbers, no half exercise (yes/no, true/false, 1/0; blank: no).",
+            ),
+            Column(
+                "min_units",
+                "number",
+                False,
+                "Lot size: if funded for a partner in a period, at least this many units, "
+                ">= 0 and not above max_units (blank: 0).",
+            ),
+            Column(
+                "setup_cost",
+                "number",
+                False,
+                "Money of holding the option in a period at all (hosting, planning, range fees), "
+                "counted once per period in the period and type budgets, >= 0 (blank: 0).",
+            ),
         ),
         True,
         "One row per investment option on offer.",
@@ -178,6 +198,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("score_periods", "final", "Periods the score counts: final (last only) or all (average)."),
     Setting("level_thresholds", "25,50,75", "Scores where levels 1, 2, 3 begin (reports only)."),
     Setting("currency", "", "Label of money amounts in reports, e.g. USD M."),
+    Setting(
+        "mip_gap",
+        "0.0001",
+        "Relative gap at which a plan with whole units counts as optimal, from 0 to below 1.",
+    ),
 )
 
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}

@@ -28,7 +28,7 @@ import xlsxwriter
 
 from ..errors import OutputError
 from ..io import atomic, schema
-from ..scenario import Scenario, Target
+from ..scenario import Scenario, Settings, Target
 
 Cell = str | int | float | None
 
@@ -41,6 +41,7 @@ XLSX_OPTIONS = {
 TEMPLATE_TYPE_COLUMNS = ("training", "standardization")
 NOTES_HEADER = "notes"
 TEXT_KINDS = ("id", "text", "id_list")
+LUMP_COLUMNS = ("whole", "min_units", "setup_cost")  # written only for a scenario that uses them
 
 
 @dataclass
@@ -108,6 +109,10 @@ README_TEXT = (
     "Budgets: add one column per option type (e.g. training) to cap what that type may spend "
     "in a period; a blank cell there means no cap.",
     "Targets: '*' in partner, domain or period means every partner, domain or period.",
+    "Whole exercises: on the options sheet, 'whole' = yes funds whole units only, 'min_units' is a "
+    "lot size (funded at all, at least that many units) and 'setup_cost' is money spent once in "
+    "each period the option is held at all; the plan is then solved as a mixed-integer program "
+    "that stops within the setting 'mip_gap' of the best possible score.",
     "The same scenario may be kept as a folder of CSV files instead, one per sheet, named "
     "after the sheet (partners.csv, domains.csv, ...), with the same columns.",
     "",
@@ -151,7 +156,11 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike) -> None:
 
 
 def scenario_tables(scenario: Scenario) -> list[Table]:
-    """The sheets of `scenario` as tables, in schema order (targets only if any)."""
+    """The sheets of `scenario` as tables, in schema order.
+
+    What only an integer plan reads (the options' whole, min_units and setup_cost columns, a
+    default mip_gap) is written only for a scenario that uses it, as targets only if any.
+    """
     records = {
         "partners": [
             {
@@ -177,6 +186,9 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
                 "max_units": o.max_units,
                 "lag": o.lag,
                 "partners": None if o.partners is None else ", ".join(o.partners),
+                "whole": "yes" if o.whole else None,
+                "min_units": o.min_units or None,
+                "setup_cost": o.setup_cost or None,
             }
             for o in scenario.options
         ],
@@ -194,7 +206,11 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
             {"period": b.period, "budget": b.total, **dict(b.by_type.items())} for b in scenario.budgets
         ],
         "targets": list(_target_records(scenario)),
-        "settings": [{"key": s.key, "value": _setting_text(scenario, s.key)} for s in schema.SETTINGS],
+        "settings": [
+            {"key": s.key, "value": _setting_text(scenario, s.key)}
+            for s in schema.SETTINGS
+            if s.key != "mip_gap" or scenario.integer or scenario.settings.mip_gap != Settings().mip_gap
+        ],
     }
     tables = []
     for sheet in schema.SHEETS:
@@ -204,6 +220,8 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
         if sheet.name == "budgets":
             for type_name in _capped_types(scenario):
                 _add_type_column(table, type_name)
+        if sheet.name == "options" and not scenario.integer:
+            table.header = [h for h in table.header if h not in LUMP_COLUMNS]
         table.rows = [[_cell(r.get(h)) for h in table.header] for r in records[sheet.name]]
         tables.append(table)
     return tables

@@ -94,7 +94,9 @@ KIND_EXPECTED = {
     "integer": "expected a whole number",
     "id_list": "expected a comma-separated list of identifiers",
     "period": "expected a period number (1, 2, ...)",
+    "yes_no": "expected yes or no (or true/false, 1/0)",
 }
+YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
 def typed(cell: Cell, column: Column, allow_every: bool) -> tuple[object, bool]:
@@ -107,6 +109,9 @@ def typed(cell: Cell, column: Column, allow_every: bool) -> tuple[object, bool]:
     if column.kind == "id_list":
         items = tuple(s.strip() for s in str(text).split(","))
         return tuple(s for s in items if s), all(items)
+    if column.kind == "yes_no":
+        word = str(text).lower()
+        return YES_NO.get(word), word in YES_NO
     number = as_number(cell)
     if number is None:
         return None, False
@@ -275,6 +280,14 @@ def check_gain_bounds(check: Checker, table: Table) -> None:
             check.add(table, f"expected gain_high >= gain ({gain:g})", row.number, "gain_high", high)
 
 
+def check_lot_sizes(check: Checker, table: Table) -> None:
+    """min_units <= max_units where both are given: a lot larger than the cap can never be funded."""
+    for row in table.rows:
+        low, high = row.values.get("min_units"), row.values.get("max_units")
+        if isinstance(low, float) and isinstance(high, float) and low > high:
+            check.add(table, f"expected min_units <= max_units ({high:g})", row.number, "min_units", low)
+
+
 def check_periods(check: Checker, table: Table) -> None:
     """Periods are 1..H, each once (H = number of rows), so there is no gap."""
     horizon = len(table.rows)
@@ -365,6 +378,7 @@ def read_settings(check: Checker, table: Table | None) -> Settings:
             check.add(
                 table, "expected three increasing numbers such as '25,50,75'", row.number, "value", value
             )
+    number("mip_gap", lambda n: 0 <= n < 1, "expected mip_gap from 0 up to (not including) 1")
     if "currency" in raw and raw["currency"][1] is not None:
         values["currency"] = as_text(raw["currency"][1]) or ""
     return Settings(**{**settings.__dict__, **values})
@@ -419,6 +433,9 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
     check_range(check, options_t, "unit_cost", 0, strict_low=True)
     check_range(check, options_t, "max_units", 0)
     check_range(check, options_t, "lag", 0)
+    check_range(check, options_t, "min_units", 0)
+    check_range(check, options_t, "setup_cost", 0)
+    check_lot_sizes(check, options_t)
     check_range(check, effects_t, "gain", 0)
     check_range(check, effects_t, "gain_low", 0)
     check_range(check, baseline_t, "score", 0, cap)
@@ -510,6 +527,9 @@ def option(row: Row) -> Option:
         v.get("max_units"),
         v.get("lag") or 0,
         tuple(dict.fromkeys(partners)) if partners else None,
+        bool(v.get("whole")),
+        default(row, "min_units", 0.0),
+        default(row, "setup_cost", 0.0),
     )
 
 

@@ -13,6 +13,11 @@ them: to HiGHS in one call, and as a PuLP problem to CBC and for exporting.
 On the large preset (193k columns) the arrays take 0.07 s to build and 0.02 s
 to pass, where building PuLP's expressions and handing them over took 1.9 s,
 longer than HiGHS's own solve (benchmarks/benchmark.py).
+
+Options with whole units, lot sizes or set-up costs make it a mixed-integer program
+(model.md, "Whole units, lot sizes and set-up costs"): `Model.integrality` marks the integer
+columns (whole x, the lot binaries z, the set-up binaries y, which come last), and
+`Model.relaxed()` drops it for the LP bound. A scenario without them builds the LP as before.
 """
 
 from __future__ import annotations
@@ -57,6 +62,34 @@ class BudgetRow:
     row: int
 
 
+@dataclass(frozen=True)
+class LotColumns:
+    """z[o, p, t] = 1 when unit column `unit` is funded at all, then at least its lot size."""
+
+    unit: np.ndarray  # the x column each z gates
+    column: np.ndarray
+
+
+@dataclass(frozen=True)
+class SetupColumns:
+    """y[o, t] = 1 when option o is held in period t, which costs its set-up money once."""
+
+    option: np.ndarray
+    period: np.ndarray  # from 1
+    cost: np.ndarray  # F_o
+    column: np.ndarray
+
+
+@dataclass(frozen=True)
+class HeldSetup:
+    """An option held in a period, and the set-up money the plan spends on it."""
+
+    option: int
+    period: int
+    level: float  # y: 1 in an integer plan, possibly a fraction in the LP relaxation
+    money: float  # F_o * y
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """A built LP: columns, rows (CSR) and where the planner's quantities sit in them.
@@ -83,6 +116,18 @@ class Model:
     budget_rows: tuple[BudgetRow, ...]
     target_rows: tuple[tuple[Target, int], ...]
     shortfalls: np.ndarray  # their columns; elastic problem only
+    integrality: np.ndarray  # per column, int32: 0 continuous, 1 integer (HiGHS's kContinuous, kInteger)
+    lots: LotColumns  # z[o, p, t]: the binaries of lot sizes
+    setups: SetupColumns  # y[o, t]: the binaries of set-up costs
+
+    @property
+    def is_mip(self) -> bool:
+        """Some column is integer: the solver must branch (model.md, integer plans)."""
+        return bool(self.integrality.any())
+
+    def relaxed(self) -> Model:
+        """The LP relaxation: every column continuous, binaries in [0, 1]; its optimum is the LP bound."""
+        return replace(self, integrality=np.zeros_like(self.integrality))
 
     @property
     def column_count(self) -> int:
@@ -387,6 +432,105 @@ def define_targets(
     return rows, shortfalls
 
 
+def gate_bounds(scenario: Scenario, units: UnitColumns) -> np.ndarray:
+    """u-bar[o, p, t] of each unit column: the most units a binary may open (model.md).
+
+    max_units where given, else the most period t's budget buys for p, B_t / (c_o kappa_p):
+    a bound every plan keeps, never an arbitrary big number.
+    """
+    max_units = np.array([INF if o.max_units is None else o.max_units for o in scenario.options])
+    budget = np.array([0.0] + [b.total for b in scenario.budgets])
+    bound = max_units[units.option]
+    open_ = np.isinf(bound)
+    bound[open_] = budget[units.period[open_]] / units.cost[open_]
+    return bound
+
+
+def integer_units(scenario: Scenario, units: UnitColumns) -> np.ndarray:
+    """The unit columns of whole options: x in {0, 1, 2, ...}."""
+    whole = np.array([o.whole for o in scenario.options], dtype=bool)
+    return np.flatnonzero(whole[units.option])
+
+
+def labels(units: UnitColumns, unit: np.ndarray) -> list[str]:
+    """o{o}_p{p}_t{t} of the given unit columns, to name what belongs to them."""
+    o, p, t = (axis[unit].tolist() for axis in (units.option, units.partner, units.period))
+    return [f"o{a}_p{b}_t{c}" for a, b, c in zip(o, p, t, strict=True)]
+
+
+def gated_rows(
+    build: _Builder, units: UnitColumns, unit: np.ndarray, gate: np.ndarray, factor: np.ndarray, name: str
+) -> None:
+    """One row per gated unit column: x - factor * gate >= 0 for the "lot_min" rows, <= 0 for others."""
+    lower, upper = (0.0, INF) if name == "lot_min" else (-INF, 0.0)
+    rows = np.array(
+        [build.add_row(lower, upper, f"{name}_{label}") for label in labels(units, unit)], dtype=int
+    )
+    build.entries(
+        np.concatenate([rows, rows]),
+        np.concatenate([unit, gate]),
+        np.concatenate([np.ones(len(unit)), -factor]),
+    )
+
+
+def define_lots(build: _Builder, scenario: Scenario, units: UnitColumns) -> LotColumns:
+    """z[o, p, t] binary with m_o z <= x <= u-bar z: a unit column funded at all holds a whole lot."""
+    lot = np.array([o.min_units for o in scenario.options], dtype=float)[units.option]
+    unit = np.flatnonzero(lot > 0)
+    column = build.add_columns(
+        np.zeros(len(unit)), np.ones(len(unit)), [f"z_{n}" for n in labels(units, unit)]
+    )
+    gated_rows(build, units, unit, column, lot[unit], "lot_min")
+    gated_rows(build, units, unit, column, gate_bounds(scenario, units)[unit], "lot_max")
+    return LotColumns(unit, column)
+
+
+def define_setups(
+    build: _Builder, scenario: Scenario, units: UnitColumns, budget_rows: Sequence[BudgetRow]
+) -> SetupColumns:
+    """y[o, t] binary with x[o, p, t] <= u-bar y for every p: units of o in t only if o is held.
+
+    F_o y is money of period t: it enters the period budget and the budget of o's type,
+    never a partner cap (it is spent on no single partner). An option gets a y only in
+    the periods where it has unit columns.
+    """
+    cost = np.array([o.setup_cost for o in scenario.options], dtype=float)
+    unit = np.flatnonzero(cost[units.option] > 0)
+    pairs, gate = np.unique(
+        np.stack([units.option[unit], units.period[unit]], axis=1), axis=0, return_inverse=True
+    )
+    option, period = pairs[:, 0], pairs[:, 1]
+    column = build.add_columns(
+        np.zeros(len(pairs)), np.ones(len(pairs)), [f"y_o{o}_t{t}" for o, t in pairs.tolist()]
+    )
+    gated_rows(build, units, unit, column[gate.ravel()], gate_bounds(scenario, units)[unit], "held")
+    types = np.array([o.type for o in scenario.options], dtype=object)
+    for budget in budget_rows:
+        if budget.kind == "partner":
+            continue
+        mine = (period == budget.period) & ((budget.kind == "period") | (types[option] == budget.name))
+        build.entries(np.full(int(mine.sum()), budget.row), column[mine], cost[option[mine]])
+    return SetupColumns(option, period, cost[option], column)
+
+
+def setups_held(model: Model, values: np.ndarray) -> list[HeldSetup]:
+    """Which options a solved plan holds in which period, and at what set-up money (y > 0)."""
+    levels = values[model.setups.column]
+    integer = model.integrality[model.setups.column] == 1
+    levels = np.where(integer, np.round(levels), np.clip(levels, 0.0, 1.0))
+    return [
+        HeldSetup(o, t, level, f * level)
+        for o, t, f, level in zip(
+            model.setups.option.tolist(),
+            model.setups.period.tolist(),
+            model.setups.cost.tolist(),
+            levels.tolist(),
+            strict=True,
+        )
+        if level > 1e-9
+    ]
+
+
 def build(
     scenario: Scenario, elastic: bool = False, committed: np.ndarray | None = None, reduced: bool = True
 ) -> Model:
@@ -403,10 +547,15 @@ def build(
     weakest = define_weakest(builder, scenario, counted)
     budget_rows = define_budgets(builder, scenario, units)
     target_rows, shortfalls = define_targets(builder, scenario, stock, elastic)
+    lots = define_lots(builder, scenario, units)
+    setups = define_setups(builder, scenario, units, budget_rows)
     columns = builder.columns
     score = score_coefficients(scenario, counted, weakest, columns)
     spend = np.zeros(columns)
     spend[: len(units.cost)] = units.cost
+    spend[setups.column] = setups.cost
+    integrality = np.zeros(columns, dtype=np.int32)
+    integrality[np.concatenate([integer_units(scenario, units), lots.column, setups.column])] = 1
     objective = np.zeros(columns)
     objective[shortfalls] = 1.0
     row_start, row_index, row_value = builder.matrix()
@@ -428,6 +577,9 @@ def build(
         budget_rows=tuple(budget_rows),
         target_rows=tuple(target_rows),
         shortfalls=shortfalls.astype(np.int32),
+        integrality=integrality,
+        lots=lots,
+        setups=setups,
     )
 
 
