@@ -306,6 +306,66 @@ def solve(
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("input", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--plan",
+    "plan_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The plan: a CSV file, a folder with allocation.csv, or a workbook with an 'allocation' sheet.",
+)
+@click.option(
+    "--compare", is_flag=True, help="Also solve the optimum, and the optimum at the plan's own spend."
+)
+@run_options("reports/<plan>-evaluation.xlsx")
+@user_errors
+def evaluate(
+    input: Path,
+    plan_path: Path,
+    compare: bool,
+    output: Path | None,
+    as_json: bool,
+    solver: str,
+    time_limit: float | None,
+    html_path: Path | None,
+) -> None:
+    """Score a plan of your own and list every rule it breaks.
+
+    The plan has the layout of the allocation sheet that solve writes (option,
+    partner, period, units), so a solved plan can be edited and fed back. A plan
+    that breaks a rule is still evaluated; the exit status is then 6.
+
+    \b
+    Examples:
+      interop evaluate inputs/example.xlsx --plan reports/example-plan.xlsx
+      interop evaluate inputs/example.xlsx --plan draft.csv --compare
+    """
+    from .evaluation import evaluate as evaluate_plan
+    from .io.plan import load_plan
+    from .io.validate import load_scenario
+    from .reports.plan import comparison_json, comparison_summary, summary, to_json, write_report
+    from .studies.comparison import compare as compare_plans
+
+    scenario = load_scenario(input)
+    evaluation = evaluate_plan(scenario, load_plan(plan_path, scenario))
+    comparison = compare_plans(evaluation, solver=solver, time_limit=time_limit) if compare else None
+    target = output or Path("reports") / f"{plan_path.stem}-evaluation.xlsx"
+    written = [write_report(evaluation, target, inputs=[input, plan_path], comparison=comparison)]
+    if html_path is not None:
+        written.append(write_html_report(evaluation, html_path, [input, plan_path]))
+    announce(summary(evaluation), as_json)
+    if comparison is not None:
+        announce(comparison_summary(comparison), as_json)
+    announce(f"Report written to {', '.join(map(str, written))}", as_json)
+    if as_json:
+        data = to_json(evaluation)
+        if comparison is not None:
+            data["comparison"] = comparison_json(comparison)
+        click.echo(json.dumps(data, indent=2))
+    sys.exit(EXIT_OK if evaluation.feasible else EXIT_PLAN_BREAKS_RULES)
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--preset",
