@@ -271,8 +271,10 @@ def parse_values(text: str | Iterable[float]) -> tuple[float, ...]:
             raise ParamError(
                 f"VALUES '{text}': START and STOP must be numbers and N a whole number, e.g. 0.5:1.5:11"
             ) from None
-        if not 1 <= count <= MAX_VALUES:
-            raise ParamError(f"VALUES '{text}': N must be from 1 to {MAX_VALUES:,} (one solve each)")
+        if count < 1:
+            raise ParamError(f"VALUES '{text}': N must be at least 1")
+        if count > MAX_VALUES:
+            raise ParamError(f"VALUES '{text}': N must be at most {MAX_VALUES:,} (one solve each)")
         values = tuple(float(v) for v in np.linspace(start, stop, count))
     else:
         try:
