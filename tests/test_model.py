@@ -13,6 +13,7 @@ from optimizer.lp import model as lp
 from optimizer.scenario import Settings
 
 solving = importlib.import_module("optimizer.lp.solve")
+highs_interface = importlib.import_module("optimizer.lp.highs")
 
 
 def optimum(scenario, reduced: bool) -> tuple[float, float, int]:
@@ -82,9 +83,9 @@ def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
     committed = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
     committed[0, 0, scenario.horizon - 1] = 1.0  # a lag ending past the horizon: a column only keep makes
     model = lp.build(scenario, elastic=elastic, committed=committed)
-    direct = solving.to_highs(model).getLp()
+    direct = highs_interface.to_highs(model).getLp()
     solving.export(model, tmp_path / "model.mps")
-    with solving.quiet_stdout():
+    with highs_interface.quiet_stdout():
         reader = highspy.Highs()
     reader.setOptionValue("output_flag", False)
     assert reader.readModel(str(tmp_path / "model.mps")) == highspy.HighsStatus.kOk
@@ -120,7 +121,7 @@ def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
 def test_our_highs_options_change_speed_not_the_optimum(monkeypatch) -> None:
     scenario = generate(8, 20, 6, 5, seed=4).with_settings(score_periods="all", weakest_link=0.2)
     ours = solving.solve(scenario)
-    monkeypatch.setattr(solving, "HIGHS_OPTIONS", {})
+    monkeypatch.setattr(highs_interface, "HIGHS_OPTIONS", {})
     defaults = solving.solve(scenario)
     assert ours.status == defaults.status == "optimal"
     assert ours.score == pytest.approx(defaults.score, rel=1e-9)
@@ -138,7 +139,7 @@ def test_each_warm_run_gets_its_own_time_limit() -> None:
     for level in range(100):
         for i in rows:
             first.highs.changeRowBounds(i, -np.inf, model.row_upper[i] * (0.5 + (level % 7) / 7))
-        assert solving.run_within(first.highs, 0.1).status == "optimal", f"run {level}"
+        assert highs_interface.run_within(first.highs, 0.1).status == "optimal", f"run {level}"
     assert first.highs.getRunTime() > 0.1  # the runs did add up past one limit
 
 
