@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import ParamError
+from ..lp.solvers import solver as solver_entry
 from ..scenario import Scenario
-from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
+from . import parallel
+from .parallel import ProgressArg
 from .variants import apply_param, check_number, current_value, parse_param
 from .warm import phase1_score, warm_phase1_scores
 
@@ -90,19 +92,20 @@ def tornado(
         cases.append((group, param, name, base, low, high))
         variants += [apply_param(scenario, p, low), apply_param(scenario, p, high)]
     everything = [scenario, *variants]
-    workers = default_workers() if workers is None else workers
-    with progress_reporter(progress, len(everything), "tornado") as advance:
-        if solver == "highs" and workers <= 1 and scheduler_address(scheduler) is None:
+    workers = parallel.default_workers() if workers is None else workers
+    with parallel.progress_reporter(progress, len(everything), "tornado") as advance:
+        warm = solver_entry(solver).warm
+        if warm and workers <= 1 and parallel.scheduler_address(scheduler) is None:
             results = warm_phase1_scores((scenario, everything, time_limit, None), advance)
-        elif solver == "highs":  # warm in chunks, a few per worker so that progress moves
-            parts = chunks(len(everything), 4 * max(workers, 2))
-            tasks = [(scenario, everything[r.start : r.stop], time_limit, None) for r in parts]
-            weights = [len(r) for r in parts]
-            per_part = map_tasks(warm_phase1_scores, tasks, workers, scheduler, advance, weights)
-            results = [score for part in per_part for score in part]
+        elif warm:  # warm in chunks, a few per worker so that progress moves
+            parts = parallel.chunks(len(everything), 4 * max(workers, 2))
+            rest = (time_limit, None)
+            results = parallel.map_parts(
+                warm_phase1_scores, scenario, everything, parts, rest, workers, scheduler, advance
+            )
         else:
             tasks = [(v, solver, time_limit) for v in everything]
-            results = map_tasks(phase1_score, tasks, workers, scheduler, advance)
+            results = parallel.map_tasks(phase1_score, tasks, workers, scheduler, advance)
     (_, base_score), results = results[0], results[1:]
     records = []
     for n, (group, param, name, base, low, high) in enumerate(cases):
