@@ -178,3 +178,53 @@ def test_a_coefficient_highs_drops_as_negligible_is_not_an_error() -> None:
     options = (dataclasses.replace(scenario.options[0], unit_cost=2e-283), *scenario.options[1:])
     solution = solving.solve(dataclasses.replace(scenario, options=options))
     assert solution.status == "optimal"
+
+
+def test_highs_lp_says_how_it_started_each_lp_and_solves_each_as_cold() -> None:
+    """HighsLP picks in place, whole from a basis, or cold by what changed; each optimum equals a
+    cold solve of the same LP in a fresh HiGHS model (the reference)."""
+    from optimizer.lp.highs import HighsLP, Reason, Start
+    from optimizer.studies.variants import apply_param, parse_param
+
+    scenario = generate(6, 12, 4, 4, seed=7).with_settings(weakest_link=0.3)
+    model = lp.build(scenario)
+    budget = model.budget_rows[0].row
+    fewer_gains = lp.build(
+        apply_param(scenario, parse_param(scenario, "gain_scale:" + scenario.options[0].id), 0.8)
+    )
+    no_weakest = lp.build(apply_param(scenario, parse_param(scenario, "weakest_link"), 0.0))
+    warm = HighsLP()
+
+    def solved(next_lp: lp.Model, basis: object = None, primal: bool = False) -> tuple[Start, Reason]:
+        outcome = warm.solve(next_lp, None, basis, primal)
+        cold = solving.run(next_lp, "highs", None)
+        assert outcome.status == cold.status == "optimal"
+        objective = next_lp.objective @ outcome.values()
+        assert objective == pytest.approx(next_lp.objective @ cold.values(), rel=1e-9)
+        return outcome.resolve.start, outcome.resolve.reason
+
+    assert solved(model) == (Start.COLD, Reason.FIRST)
+    basis = warm.basis()
+    tighter = model.with_row_bound(budget, -np.inf, 0.7 * model.row_upper[budget])
+    assert solved(tighter) == (Start.IN_PLACE, Reason.BOUNDS)
+    assert solved(fewer_gains, basis) == (Start.BASIS, Reason.NUMBERS)
+    assert solved(no_weakest, basis) == (Start.COLD, Reason.SHAPE)
+    best = float(no_weakest.score @ warm.solve(no_weakest, None).values())
+    assert solved(lp.least_money(no_weakest, best), primal=True) == (Start.IN_PLACE, Reason.SCORE_ROW)
+
+
+def test_exit_status_of_each_outcome_is_readmes() -> None:
+    """EXIT_STATUS against README's table of exit statuses, read from the README itself."""
+    import re
+    from pathlib import Path
+
+    from optimizer.lp.status import EXIT_STATUS, Status
+
+    table = Path(__file__).parents[1].joinpath("README.md").read_text().split("## Exit statuses")[1]
+    meaning = {int(code): text for code, text in re.findall(r"^\| (\d) \| (.+) \|$", table, re.M)}
+    words = {Status.OPTIMAL: "optimal", Status.INFEASIBLE: "infeasible", Status.TIME_LIMIT: "time limit"}
+    words[Status.ERROR] = "solver is missing or failed"
+    assert {status: meaning[code] for status, code in EXIT_STATUS.items()}.keys() == words.keys()
+    for status, code in EXIT_STATUS.items():
+        assert words[status] in meaning[code], (status, code)
+    assert [s.value for s in Status] == ["optimal", "infeasible", "time_limit", "error", "evaluated"]
