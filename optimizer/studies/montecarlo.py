@@ -102,7 +102,7 @@ def monte_carlo_draws(
     par, dom, _ = readiness.index(scenario)
     draws = [with_gains(scenario, g) for g in gains]
     if start is not None:
-        points = warm_points((scenario, draws, time_limit, None), start=start)
+        points = warm_points((scenario, draws, time_limit, None, start))
     else:
         points = [cold_point((drawn, solver, time_limit)) for drawn in draws]
     out = []

@@ -72,19 +72,22 @@ def _warm_base(
 
 
 def warm_phase1_scores(
-    task: tuple[Scenario, list[Scenario], float | None, float | None],
-    progress: Callable[[int], None] | None = None,
+    task: WarmTask, progress: Callable[[int], None] | None = None
 ) -> list[tuple[str, float]]:
     """phase1_score of each variant of `base`, re-solved warm from the base's optimal basis;
     a variant of another shape, or a warm run that stalls, is solved cold.
 
-    Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
+    Task: see WarmTask.
     """
-    base, variants, time_limit, warm_limit = task
-    _, warm, first, limit = _warm_base(base, time_limit, warm_limit)
-    if first.status != Status.OPTIMAL:  # nothing to be warm from
-        return [phase1_score((v, "highs", time_limit)) for v in variants]
-    basis = warm.basis()
+    base, variants, time_limit, warm_limit, *given = task
+    start = given[0] if given else None
+    if start is None:
+        _, warm, first, limit = _warm_base(base, time_limit, warm_limit)
+        if first.status != Status.OPTIMAL:  # nothing to be warm from
+            return [phase1_score((v, "highs", time_limit)) for v in variants]
+        basis = warm.basis()
+    else:
+        warm, basis, limit = HighsLP(lp.build(base)), highs_basis(start.basis), start.limit
     scores = []
     for variant in variants:
         model = lp.build(variant)
@@ -107,6 +110,14 @@ class WarmStart:
 
     basis: tuple[tuple[int, ...], tuple[int, ...]]
     limit: float
+
+
+# (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)), and
+# optionally the base already solved (a WarmStart), so that a worker does not solve it again
+type WarmTask = (
+    tuple[Scenario, list[Scenario], float | None, float | None]
+    | tuple[Scenario, list[Scenario], float | None, float | None, WarmStart]
+)
 
 
 def warm_start(solved: SolvedModel, time_limit: float | None, warm_limit: float | None) -> WarmStart | None:
@@ -162,19 +173,15 @@ def warm_budget_points(
     return points
 
 
-def warm_points(
-    task: tuple[Scenario, list[Scenario], float | None, float | None],
-    progress: Callable[[int], None] | None = None,
-    start: WarmStart | None = None,
-) -> list[Point]:
+def warm_points(task: WarmTask, progress: Callable[[int], None] | None = None) -> list[Point]:
     """cold_point of each variant of `base`, both phases re-solved warm: phase 1 from the base's
     optimal basis, phase 2 from the variant's phase-1 optimum. A variant whose LP has another
     shape, or a warm run that stalls, is solved cold ("cold-fallback").
 
-    Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
-    `start`: the base already solved (warm_start), so that it is not solved again here.
+    Task: see WarmTask.
     """
-    base, variants, time_limit, warm_limit = task
+    base, variants, time_limit, warm_limit, *given = task
+    start = given[0] if given else None
     if start is None:
         model, phase1, first, limit = _warm_base(base, time_limit, warm_limit)
         warm = first.status == Status.OPTIMAL  # else there is nothing to be warm from
