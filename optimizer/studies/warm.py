@@ -36,7 +36,7 @@ class Point:
 
 
 def cold_point(task: tuple[Scenario, str, float | None]) -> Point:
-    """Both phases from scratch (solver.optimise): the reference every warm point must equal."""
+    """Both phases from scratch (lp.solve.optimise): the reference every warm point must equal."""
     scenario, solver, time_limit = task
     optimum = optimise(scenario, solver, time_limit)
     if optimum.units is None:
