@@ -12,7 +12,7 @@ tiny solve run first, so lazy imports and first-call costs are not counted):
   + write_report to .xlsx, one wall clock around all four. Inside solve.solve
   the steps are timed by wrapping, for the duration of the call,
   optimizer.lp.model.build, the phase functions of optimizer.lp.solve (run,
-  warm_least_money: each top-level call is one phase), solver.to_highs
+  phase2: each top-level call is one phase), optimizer.lp.highs.to_highs
   (the arrays passed to HiGHS), the reads of values and duals
   (solver.Run.values, row_duals) and highspy.Highs.run, so the numbers
   follow solve.solve as it is, whatever it does between those calls;
@@ -75,13 +75,13 @@ def peak_mib() -> float:
 
 
 def project_module(name: str) -> Any:
-    """optimizer.<name>, imported in the child process that measures it."""
-    return importlib.import_module(f"optimizer.{name}")
+    """optimizer.lp.<name>, imported in the child process that measures it."""
+    return importlib.import_module(f"optimizer.lp.{name}")
 
 
 def quiet_stdout() -> contextlib.AbstractContextManager[None]:
     """The project's own guard against HiGHS's banner on descriptor 1."""
-    return project_module("lp.solve").quiet_stdout()
+    return project_module("highs").quiet_stdout()
 
 
 def median(values: list[float]) -> float:
@@ -143,12 +143,12 @@ def iterations(highs: Any) -> str:
 class Recorder:
     """Wraps functions by name for one call of solve.solve and records when each ran.
 
-    A call of a phase function (solve.run, solve.warm_least_money) that is
+    A call of a phase function (solve.run, solve.phase2) that is
     not inside another one starts the next phase; every other wrapped call
     is charged to the phase it happens in (0: outside any phase).
     """
 
-    PHASES = ("run", "warm_least_money")  # functions of optimizer.lp.solve that solve one LP
+    PHASES = ("run", "phase2")  # functions of optimizer.lp.solve that solve one LP
 
     def __init__(self) -> None:
         self.events: list[tuple[str, int, float, float]] = []  # label, phase, start, end
@@ -197,11 +197,11 @@ class Recorder:
     def active(self) -> Iterator[Recorder]:
         import highspy
 
-        lp, solving = project_module("lp.model"), project_module("lp.solve")
+        lp, solving = project_module("model"), project_module("solve")
         self.wrap(lp, "build", "build")
         for name in self.PHASES:
             self.wrap(solving, name, "phase")
-        self.wrap(solving, "to_highs", "transfer")
+        self.wrap(project_module("highs"), "to_highs", "transfer")
         self.wrap(highspy.Highs, "run", "highs_run")
         for name in ("values", "row_duals"):
             self.wrap(solving.Run, name, "read_back")
@@ -255,7 +255,7 @@ def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, f
 
 
 def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool) -> dict[str, Any]:
-    lp, solving = project_module("lp.model"), project_module("lp.solve")
+    lp, solving = project_module("model"), project_module("solve")
     from optimizer.io.sheets import read_tables
     from optimizer.io.synthetic import PRESETS, generate
     from optimizer.io.template import write_scenario
@@ -408,7 +408,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
 
     import numpy as np
 
-    lp, solving = project_module("lp.model"), project_module("lp.solve")
+    lp, solving = project_module("model"), project_module("solve")
     from optimizer.io.synthetic import PRESETS, generate
     from optimizer.scenario import Budget
 
@@ -510,7 +510,7 @@ def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[d
     under each of OPTION_CHOICES: the measurement behind optimizer.lp.solve.HIGHS_OPTIONS."""
     import numpy as np
 
-    lp, solving = project_module("lp.model"), project_module("lp.solve")
+    lp, interface = project_module("model"), project_module("highs")
     from optimizer.io.synthetic import PRESETS, generate
 
     rows = []
@@ -522,7 +522,7 @@ def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[d
                 row: dict[str, Any] = {"shape": f"{name} {periods} s{seed}", "lp": model.column_count}
                 objectives = []
                 for label, options in OPTION_CHOICES.items():
-                    highs = solving.to_highs(model)
+                    highs = interface.to_highs(model)
                     highs.resetOptions()
                     highs.setOptionValue("output_flag", False)
                     for option, value in options.items():
@@ -533,7 +533,7 @@ def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[d
                     objectives.append(highs.getInfo().objective_function_value)
                 row["gap"] = float(np.ptp(objectives))
                 row["ours"] = next(
-                    (k for k, v in OPTION_CHOICES.items() if v == solving.HIGHS_OPTIONS), "other"
+                    (k for k, v in OPTION_CHOICES.items() if v == interface.HIGHS_OPTIONS), "other"
                 )
                 rows.append(row)
     return rows
@@ -567,11 +567,11 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("build", "build: model.build", "s"),
     ("before_phase1", "  solve: other before phase 1", "s"),
     ("phase1", "phase 1 (solve.run)", "s"),
-    ("phase1.transfer", "  pass the arrays to HiGHS (solver.to_highs)", "s"),
+    ("phase1.transfer", "  pass the arrays to HiGHS (highs.to_highs)", "s"),
     ("phase1.highs_run", "  HiGHS run()", "s"),
     ("phase1.other", "  other (solver lookup, status, ...)", "s"),
     ("between", "between phases (duals, least_money)", "s"),
-    ("phase2", "phase 2 (solve.warm_least_money or run)", "s"),
+    ("phase2", "phase 2 (solve.phase2)", "s"),
     ("phase2.transfer", "  pass the arrays to HiGHS (not when warm)", "s"),
     ("phase2.highs_run", "  HiGHS run()", "s"),
     ("phase2.other", "  other (score row, costs, ...)", "s"),

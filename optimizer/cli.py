@@ -18,6 +18,8 @@ from typing import Any
 
 import click
 
+from .lp.status import EXIT_STATUS
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1  # a bug: please report it
 EXIT_INPUT = 2  # bad input or arguments: nothing was written
@@ -26,12 +28,6 @@ EXIT_TIME_LIMIT = 4  # stopped at the time limit: plan not proven optimal, or no
 EXIT_SOLVER = 5  # the solver is missing or failed
 EXIT_PLAN_BREAKS_RULES = 6  # evaluate: the plan breaks a rule of the scenario (it is still evaluated)
 
-STATUS_EXIT = {
-    "optimal": EXIT_OK,
-    "infeasible": EXIT_INFEASIBLE,
-    "time_limit": EXIT_TIME_LIMIT,
-    "error": EXIT_SOLVER,
-}
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -39,12 +35,13 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 def exit_status(statuses: list[str]) -> int:
     """The exit status of a run from the statuses of its solves: one rule for every command.
 
-    5 when any solve failed, 4 when any stopped at the time limit, 3 when none had a plan, else 0. A single
-    solve thus exits as STATUS_EXIT says; infeasible variants beside feasible ones are findings of a study.
+    5 when any solve failed, 4 when any stopped at the time limit, 3 when none had a plan, else 0. A
+    single solve thus exits as lp.status.EXIT_STATUS says; infeasible variants beside feasible ones are
+    findings of a study.
     """
     for status in ("error", "time_limit"):
         if status in statuses:
-            return STATUS_EXIT[status]
+            return EXIT_STATUS[status]
     if statuses and all(s == "infeasible" for s in statuses):
         return EXIT_INFEASIBLE
     return EXIT_OK

@@ -13,15 +13,12 @@ import numpy as np
 import pandas as pd
 
 from . import readiness
+from .lp.status import Status
 from .results import (
     BUDGET_COLUMNS,
-    SHORTFALL_COLUMNS,
     VIOLATION_COLUMNS,
     Solution,
     allocation_table,
-    baseline_score,
-    empty,
-    readiness_table,
     setup_table,
     units_array,
 )
@@ -48,17 +45,14 @@ def evaluate(scenario: Scenario, plan: pd.DataFrame) -> Solution:
         ],
         ignore_index=True,
     )
-    return Solution(
-        status="evaluated",
-        scenario=scenario,
+    return Solution.of_plan(
+        scenario,
+        units,
+        Status.EVALUATED,
+        "",
+        started,
         score=readiness.score(scenario, readiness.capped(scenario, raw)),
-        baseline_score=baseline_score(scenario),
-        allocation=allocation,
-        readiness=readiness_table(scenario, raw),
-        budget_use=use,
-        shortfalls=empty(SHORTFALL_COLUMNS),
-        solver="",
-        seconds=time.perf_counter() - started,
+        money=lambda _: use,
         message="within every rule"
         if violations.empty
         else f"breaks {len(violations)} rule(s) of the scenario",

@@ -6,16 +6,17 @@ levels, spend) is recomputed here from the plan itself.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import readiness
+from .lp.status import Status
 from .scenario import Scenario
-
-Status = Literal["optimal", "infeasible", "time_limit", "error", "evaluated"]
 
 ALLOCATION_COLUMNS = ["option", "partner", "period", "units", "cost"]
 READINESS_COLUMNS = ["partner", "domain", "period", "baseline", "score", "level"]
@@ -56,6 +57,42 @@ class Solution:
     message: str = ""
     violations: pd.DataFrame = field(default_factory=lambda: empty(VIOLATION_COLUMNS))
     model: Any = field(default=None, compare=False, repr=False)  # solved model handle
+
+    @classmethod
+    def of_plan(
+        cls,
+        scenario: Scenario,
+        units: np.ndarray,
+        status: Status | str,
+        solver: str,
+        started: float,
+        *,
+        score: float | None = None,
+        money: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+        message: str = "",
+        shortfalls: pd.DataFrame | None = None,
+        violations: pd.DataFrame | None = None,
+        model: Any = None,
+    ) -> Solution:
+        """The Solution of units[o, p, t], every table a planner reads recomputed from the plan
+        itself. `money` makes the budget-use table from the allocation (None: no table, no plan);
+        `started` is the perf_counter time the work began."""
+        allocation = allocation_table(scenario, units)
+        return cls(
+            status=Status(status),
+            scenario=scenario,
+            score=score,
+            baseline_score=baseline_score(scenario),
+            allocation=allocation,
+            readiness=readiness_table(scenario, readiness.raw_readiness(scenario, units)),
+            budget_use=empty(BUDGET_COLUMNS) if money is None else money(allocation),
+            shortfalls=empty(SHORTFALL_COLUMNS) if shortfalls is None else shortfalls,
+            solver=solver,
+            seconds=time.perf_counter() - started,
+            message=message,
+            violations=empty(VIOLATION_COLUMNS) if violations is None else violations,
+            model=model,
+        )
 
     @property
     def is_ok(self) -> bool:

@@ -21,7 +21,7 @@ from optimizer.io.synthetic import generate
 from optimizer.lp import model as lp
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 
-solving = importlib.import_module("optimizer.lp.solve")
+solving = importlib.import_module("optimizer.lp.highs")
 
 
 def run_mip(model: lp.Model) -> np.ndarray | None:

@@ -13,6 +13,7 @@ from optimizer.lp import model as lp
 from optimizer.scenario import Settings
 
 solving = importlib.import_module("optimizer.lp.solve")
+highs_interface = importlib.import_module("optimizer.lp.highs")
 
 
 def optimum(scenario, reduced: bool) -> tuple[float, float, int]:
@@ -82,9 +83,9 @@ def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
     committed = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
     committed[0, 0, scenario.horizon - 1] = 1.0  # a lag ending past the horizon: a column only keep makes
     model = lp.build(scenario, elastic=elastic, committed=committed)
-    direct = solving.to_highs(model).getLp()
+    direct = highs_interface.to_highs(model).getLp()
     solving.export(model, tmp_path / "model.mps")
-    with solving.quiet_stdout():
+    with highs_interface.quiet_stdout():
         reader = highspy.Highs()
     reader.setOptionValue("output_flag", False)
     assert reader.readModel(str(tmp_path / "model.mps")) == highspy.HighsStatus.kOk
@@ -120,7 +121,7 @@ def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
 def test_our_highs_options_change_speed_not_the_optimum(monkeypatch) -> None:
     scenario = generate(8, 20, 6, 5, seed=4).with_settings(score_periods="all", weakest_link=0.2)
     ours = solving.solve(scenario)
-    monkeypatch.setattr(solving, "HIGHS_OPTIONS", {})
+    monkeypatch.setattr(highs_interface, "HIGHS_OPTIONS", {})
     defaults = solving.solve(scenario)
     assert ours.status == defaults.status == "optimal"
     assert ours.score == pytest.approx(defaults.score, rel=1e-9)
@@ -138,7 +139,7 @@ def test_each_warm_run_gets_its_own_time_limit() -> None:
     for level in range(100):
         for i in rows:
             first.highs.changeRowBounds(i, -np.inf, model.row_upper[i] * (0.5 + (level % 7) / 7))
-        assert solving.run_within(first.highs, 0.1).status == "optimal", f"run {level}"
+        assert highs_interface.run_within(first.highs, 0.1).status == "optimal", f"run {level}"
     assert first.highs.getRunTime() > 0.1  # the runs did add up past one limit
 
 
@@ -177,3 +178,53 @@ def test_a_coefficient_highs_drops_as_negligible_is_not_an_error() -> None:
     options = (dataclasses.replace(scenario.options[0], unit_cost=2e-283), *scenario.options[1:])
     solution = solving.solve(dataclasses.replace(scenario, options=options))
     assert solution.status == "optimal"
+
+
+def test_highs_lp_says_how_it_started_each_lp_and_solves_each_as_cold() -> None:
+    """HighsLP picks in place, whole from a basis, or cold by what changed; each optimum equals a
+    cold solve of the same LP in a fresh HiGHS model (the reference)."""
+    from optimizer.lp.highs import HighsLP, Reason, Start
+    from optimizer.studies.variants import apply_param, parse_param
+
+    scenario = generate(6, 12, 4, 4, seed=7).with_settings(weakest_link=0.3)
+    model = lp.build(scenario)
+    budget = model.budget_rows[0].row
+    fewer_gains = lp.build(
+        apply_param(scenario, parse_param(scenario, "gain_scale:" + scenario.options[0].id), 0.8)
+    )
+    no_weakest = lp.build(apply_param(scenario, parse_param(scenario, "weakest_link"), 0.0))
+    warm = HighsLP()
+
+    def solved(next_lp: lp.Model, basis: object = None, primal: bool = False) -> tuple[Start, Reason]:
+        outcome = warm.solve(next_lp, None, basis, primal)
+        cold = solving.run(next_lp, "highs", None)
+        assert outcome.status == cold.status == "optimal"
+        objective = next_lp.objective @ outcome.values()
+        assert objective == pytest.approx(next_lp.objective @ cold.values(), rel=1e-9)
+        return outcome.resolve.start, outcome.resolve.reason
+
+    assert solved(model) == (Start.COLD, Reason.FIRST)
+    basis = warm.basis()
+    tighter = model.with_row_bound(budget, -np.inf, 0.7 * model.row_upper[budget])
+    assert solved(tighter) == (Start.IN_PLACE, Reason.BOUNDS)
+    assert solved(fewer_gains, basis) == (Start.BASIS, Reason.NUMBERS)
+    assert solved(no_weakest, basis) == (Start.COLD, Reason.SHAPE)
+    best = float(no_weakest.score @ warm.solve(no_weakest, None).values())
+    assert solved(lp.least_money(no_weakest, best), primal=True) == (Start.IN_PLACE, Reason.SCORE_ROW)
+
+
+def test_exit_status_of_each_outcome_is_readmes() -> None:
+    """EXIT_STATUS against README's table of exit statuses, read from the README itself."""
+    import re
+    from pathlib import Path
+
+    from optimizer.lp.status import EXIT_STATUS, Status
+
+    table = Path(__file__).parents[1].joinpath("README.md").read_text().split("## Exit statuses")[1]
+    meaning = {int(code): text for code, text in re.findall(r"^\| (\d) \| (.+) \|$", table, re.M)}
+    words = {Status.OPTIMAL: "optimal", Status.INFEASIBLE: "infeasible", Status.TIME_LIMIT: "time limit"}
+    words[Status.ERROR] = "solver is missing or failed"
+    assert {status: meaning[code] for status, code in EXIT_STATUS.items()}.keys() == words.keys()
+    for status, code in EXIT_STATUS.items():
+        assert words[status] in meaning[code], (status, code)
+    assert [s.value for s in Status] == ["optimal", "infeasible", "time_limit", "error", "evaluated"]

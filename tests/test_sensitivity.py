@@ -19,7 +19,8 @@ import pytest
 from optimizer.io.synthetic import generate, generate_preset
 from optimizer.io.validate import load_scenario
 from optimizer.lp import model as lp
-from optimizer.lp.solve import Run, run
+from optimizer.lp.solve import run
+from optimizer.lp.status import Run
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 from optimizer.studies.ranging import SensitivityReport, sensitivity
 
@@ -234,11 +235,12 @@ def test_one_row_ranging_equals_highs_ranging(seed: int) -> None:
     from optimizer.studies.ranging import _Copy
 
     scenario = generate(8, 20, 6, 5, seed=seed).with_settings(score_periods="all", weakest_link=0.3)
-    highs = run(lp.build(scenario), "highs", None).highs
+    model = lp.build(scenario)
+    solved = run(model, "highs", None)
+    highs = solved.highs
     _, ranging = highs.getRanging()
-    copy = _Copy(highs, None)
-    copy.highs.setBasis(copy.basis)
-    copy.highs.run()
+    copy = _Copy(model, solved.warm.basis(), None)
+    copy.warm.solve(model, None, copy.basis)
     nonbasic = [i for i, s in enumerate(highs.getBasis().row_status) if s != highspy.HighsBasisStatus.kBasic]
     assert len(nonbasic) > 100
     for i in nonbasic:

@@ -184,7 +184,7 @@ def test_scenario_helpers(example: Scenario) -> None:
 
 
 def test_warm_tornado_scores_equal_cold_ones() -> None:
-    """Every tornado variant re-solved warm in the base's HiGHS model (solver.WarmLP) scores as
+    """Every tornado variant re-solved warm in the base's HiGHS model (lp.highs.HighsLP) scores as
     a cold solve does, infeasible variants included; a gain scaled to zero changes the LP's
     shape and must fall back to cold."""
     from optimizer.studies.tornado import tornado_params
@@ -358,7 +358,7 @@ def test_monte_carlo_of_an_infeasible_base_hands_back_its_solve() -> None:
 
 
 def test_warm_sweep_of_a_gain_equals_cold_solves(small: Scenario) -> None:
-    """A non-budget PARAM changes LP coefficients: re-solved warm in place (solver.WarmLP), each
+    """A non-budget PARAM changes LP coefficients: re-solved warm in place (lp.highs.HighsLP), each
     value equals a cold solve; setting the gain to 0 changes the LP's shape and goes cold."""
     option = small.options[0].id
     result = sweep(small, f"gain_scale:{option}", "0,0.5,1.5,2", progress=False)

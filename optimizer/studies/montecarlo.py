@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,11 +16,12 @@ import pandas as pd
 from .. import readiness
 from ..errors import ParamError
 from ..lp.solve import solve as solve_scenario
+from ..lp.solvers import solver as solver_entry
 from ..results import Solution, units_array
 from ..scenario import Scenario
 from .parallel import ProgressArg, default_workers, map_tasks, progress_reporter, scheduler_address
 from .variants import with_gains
-from .warm import cold_point, warm_points
+from .warm import WarmStart, cold_point, warm_points, warm_start
 
 # ---------------------------------------------------------------------------------------------------------
 # Monte Carlo
@@ -57,6 +58,7 @@ class MonteCarloResult:
     targets: pd.DataFrame
     seconds: float
     message: str = ""
+    base: Solution | None = field(default=None, compare=False, repr=False)  # the base case as solved
 
     @property
     def optimal_scores(self) -> np.ndarray:
@@ -91,15 +93,16 @@ def draw_gains(scenario: Scenario, n: int, seed: int) -> np.ndarray:
 
 
 def monte_carlo_draws(
-    task: tuple[Scenario, np.ndarray, list[int], np.ndarray, str, float | None],
+    task: tuple[Scenario, np.ndarray, list[int], np.ndarray, str, float | None, WarmStart | None],
 ) -> list[tuple[int, str, float, float, np.ndarray, np.ndarray]]:
     """Solve and evaluate a chunk of draws: (draw, status, optimal score, base plan score,
-    funded[option], target met[target]) for each."""
-    scenario, base_units, indices, gains, solver, time_limit = task
+    funded[option], target met[target]) for each. With a WarmStart the draws (gains changed
+    only) are re-solved warm from the base's optimum, which is not solved again."""
+    scenario, base_units, indices, gains, solver, time_limit, start = task
     par, dom, _ = readiness.index(scenario)
     draws = [with_gains(scenario, g) for g in gains]
-    if solver == "highs":  # the draws change gains only: warm from the base's optimum
-        points = warm_points((scenario, draws, time_limit, None))
+    if start is not None:
+        points = warm_points((scenario, draws, time_limit, None, start))
     else:
         points = [cold_point((drawn, solver, time_limit)) for drawn in draws]
     out = []
@@ -146,6 +149,7 @@ def monte_carlo(
     if not base.has_plan:
         raise NoBasePlanError(base)
     base_units = units_array(scenario, base.allocation)
+    start = warm_start(base.model, time_limit, None) if solver_entry(solver).warm else None
     gains = draw_gains(scenario, n, seed)
     workers = default_workers() if workers is None else workers
     remote = scheduler_address(scheduler) is not None
@@ -153,7 +157,9 @@ def monte_carlo(
         slots = 1 if (workers <= 1 and not remote) else 4 * max(workers, 2)
         chunk_size = max(1, min(25, math.ceil(n / slots)))
     parts = [range(s, min(n, s + chunk_size)) for s in range(0, n, chunk_size)]
-    tasks = [(scenario, base_units, list(r), gains[r.start : r.stop], solver, time_limit) for r in parts]
+    tasks = [
+        (scenario, base_units, list(r), gains[r.start : r.stop], solver, time_limit, start) for r in parts
+    ]
     with progress_reporter(progress, n, "monte carlo") as advance:
         chunked = map_tasks(monte_carlo_draws, tasks, workers, scheduler, advance, [len(r) for r in parts])
     rows = sorted((r for part in chunked for r in part), key=lambda r: r[0])
@@ -241,4 +247,5 @@ def _monte_carlo_result(
         targets=targets,
         seconds=time.perf_counter() - started,
         message=message,
+        base=base,
     )

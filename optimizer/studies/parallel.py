@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from typing import Any
 
 from ..errors import SolverError
 
@@ -129,6 +130,23 @@ def _dask_map[T, R](
         return client.gather(futures)
     finally:
         client.close()
+
+
+def map_parts[T, R](
+    fn: Callable[[tuple[Any, ...]], list[R]],
+    base: Any,
+    items: Sequence[T],
+    parts: list[range],
+    rest: tuple[Any, ...],
+    workers: int | None,
+    scheduler: str | None,
+    progress: Callable[[int], None] | None,
+) -> list[R]:
+    """fn((base, items[part], *rest)) for each contiguous part (from `chunks`), run as map_tasks
+    runs tasks, the results of all parts in the order of `items`: each part is warm within itself."""
+    tasks = [(base, list(items[r.start : r.stop]), *rest) for r in parts]
+    per_part = map_tasks(fn, tasks, workers, scheduler, progress, [len(r) for r in parts])
+    return [result for part in per_part for result in part]
 
 
 def chunks(n: int, parts: int) -> list[range]:

@@ -32,8 +32,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..lp import highs as interface
 from ..lp import model as lp
-from ..lp.solve import Run, quiet_stdout, run, run_within
+from ..lp.highs import HighsLP
+from ..lp.solve import run
+from ..lp.solvers import solver as solver_entry
+from ..lp.status import Run, Status
 from ..scenario import Scenario
 
 CONSTRAINT_COLUMNS = [
@@ -151,8 +155,9 @@ def sensitivity(
     activity = model.activity(plan)[index]
     ranges = None
     message = ""
-    if solver != "highs":
-        message = "ranging is not available with CBC: shadow prices and reduced costs only"
+    entry = solver_entry(solver)
+    if not entry.ranging:
+        message = f"ranging is not available with {entry.label}: shadow prices and reduced costs only"
     elif outcome.status != "optimal":
         message = "the solve stopped at the time limit: prices are not proven, and no ranging is given"
     else:
@@ -204,26 +209,23 @@ def _ranges(
 ) -> tuple[list[tuple[float, float, float, float]] | None, int]:
     """(lower_limit, upper_limit, basis_lower, basis_upper) of each row's rhs (None without ranging),
     and how many ends stopped short of their full extension."""
-    import highspy
-
-    highs = outcome.highs
-    with quiet_stdout():
-        status, ranging = highs.getRanging()
-    if status != highspy.HighsStatus.kOk or not ranging.valid:
+    ranging = interface.row_ranging(outcome.highs)
+    if ranging is None:
         return None, 0
-    basis = highs.getBasis()
-    solution = highs.getSolution()
-    copy = _Copy(highs, time_limit) if extend else None
+    down, up = ranging
+    basic = interface.basic_rows(outcome.highs)
+    solution = interface.solution(outcome.highs)
+    copy = _Copy(model, outcome.warm.basis(), time_limit) if extend else None
     result = []
     for *_, direction, i in rows:
         rhs = _rhs(model, i)
         dual = float(solution.row_dual[i])
-        if basis.row_status[i] == highspy.HighsBasisStatus.kBasic:
+        if basic[i]:
             value = float(solution.row_value[i])
             low, high = (value, math.inf) if direction > 0 else (-math.inf, value)
             basis_low, basis_high = low, high
         else:
-            low, high = _finite(ranging.row_bound_dn.value_[i]), _finite(ranging.row_bound_up.value_[i])
+            low, high = _finite(down[i]), _finite(up[i])
             basis_low, basis_high = low, high
         if copy is not None:
             high = copy.extend(i, direction, rhs, dual, high, +1)
@@ -237,83 +239,53 @@ def _finite(value: float) -> float:
 
 
 class _Copy:
-    """A copy of the solved phase-1 HiGHS model on which ranges are carried past degenerate ends."""
+    """A HighsLP of its own, with the project's options, on which ranges are carried past degenerate
+    ends: each end starts from the solved phase-1 `basis` and moves one row's bound in place."""
 
-    def __init__(self, highs: object, time_limit: float | None) -> None:
-        import highspy
-
-        self.lp = highs.getLp()
-        self.basis = highs.getBasis()
-        self.lower = np.concatenate([self.lp.col_lower_, self.lp.row_lower_])  # columns, then rows
-        self.upper = np.concatenate([self.lp.col_upper_, self.lp.row_upper_])
-        with quiet_stdout():
-            self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        self.highs.passModel(self.lp)
+    def __init__(self, model: lp.Model, basis: object, time_limit: float | None) -> None:
+        self.model = model
+        self.basis = basis
+        self.warm = HighsLP()
+        self.lower = np.concatenate([model.col_lower, model.row_lower])  # columns, then rows
+        self.upper = np.concatenate([model.col_upper, model.row_upper])
         self.time_limit = time_limit  # of each warm run
         self.stalled = 0  # ends left where a warm run stopped short of optimal
 
     def basis_end(self, i: int, way: int) -> float:
-        """How far the bound of nonbasic row i moves (`way` +1 up, -1 down) before the basis changes.
-
-        HiGHS's row ranging for one row: a column of the basis inverse and a ratio test over the
-        basic variables. getRanging computes every row and column, 0.25 s a call on the large
-        preset, and an extension needs one row; tests hold this to getRanging's values.
-        """
-        columns = self.highs.getNumCol()
-        _, basic = self.highs.getBasicVariables()  # column j, or row i as -1 - i
-        _, direction = self.highs.getBasisInverseCol(i)
-        solution = self.highs.getSolution()
-        position = np.where(basic >= 0, basic, columns - 1 - basic)
-        value = np.concatenate([solution.col_value, solution.row_value])[position]
-        change = way * np.where(basic >= 0, direction, -direction)  # of each basic variable per unit
-        with np.errstate(divide="ignore", invalid="ignore"):
-            room = np.where(
-                change > 1e-9,
-                (self.upper[position] - value) / change,
-                np.where(change < -1e-9, (self.lower[position] - value) / change, math.inf),
-            )
-        return float(solution.row_value[i]) + way * max(0.0, float(room.min(initial=math.inf)))
+        """How far the bound of nonbasic row i moves (`way` +1 up, -1 down) before the basis changes."""
+        return interface.basis_end(self.warm.highs, self.lower, self.upper, i, way)
 
     def extend(self, i: int, direction: int, rhs: float, dual: float, end: float, way: int) -> float:
         """Carry the `way` (+1 up, -1 down) end of row i's rhs range on while its dual stays `dual`."""
-        import highspy
-
         if not math.isfinite(end):
             return end
-        lower, upper = self.lp.row_lower_[i], self.lp.row_upper_[i]
-        self.highs.setBasis(self.basis)
-        try:
-            for _ in range(MAX_EXTENSIONS):
-                trial = end + way * 1e-6 * max(1.0, abs(end))
-                if direction > 0:
-                    self.highs.changeRowBounds(i, lower, trial)
-                else:
-                    self.highs.changeRowBounds(i, trial, upper)
-                run_within(self.highs, self.time_limit)
-                status = self.highs.getModelStatus()
-                if status != highspy.HighsModelStatus.kOptimal:
-                    infeasible = (
-                        highspy.HighsModelStatus.kInfeasible,
-                        highspy.HighsModelStatus.kUnboundedOrInfeasible,
-                    )
-                    self.stalled += status not in infeasible
-                    return end  # infeasible past the end, or stalled: keep the end known so far
-                solution = self.highs.getSolution()
-                if abs(solution.row_dual[i] - dual) > 1e-9 + 1e-6 * abs(dual):
-                    return end
-                if self.highs.getBasis().row_status[i] == highspy.HighsBasisStatus.kBasic:
-                    value = float(solution.row_value[i])
-                    nxt = way * math.inf if way == direction else value
-                else:
-                    nxt = self.basis_end(i, way)
-                end = max(nxt, trial) if way > 0 else min(nxt, trial)
-                if not math.isfinite(end):
-                    return end
-            self.stalled += 1
-            return end
-        finally:
-            self.highs.changeRowBounds(i, lower, upper)
+        lower, upper = self.model.row_lower[i], self.model.row_upper[i]
+        basis = self.basis  # the first trial starts from phase 1's basis, later ones go on from theirs
+        for _ in range(MAX_EXTENSIONS):
+            trial = end + way * 1e-6 * max(1.0, abs(end))
+            moved = (
+                self.model.with_row_bound(i, lower, trial)
+                if direction > 0
+                else self.model.with_row_bound(i, trial, upper)
+            )
+            outcome = self.warm.solve(moved, self.time_limit, basis)
+            basis = None
+            if outcome.status != Status.OPTIMAL:
+                self.stalled += outcome.status != Status.INFEASIBLE
+                return end  # infeasible past the end, or stalled: keep the end known so far
+            solution = interface.solution(self.warm.highs)
+            if abs(solution.row_dual[i] - dual) > 1e-9 + 1e-6 * abs(dual):
+                return end
+            if interface.basic_rows(self.warm.highs)[i]:
+                value = float(solution.row_value[i])
+                nxt = way * math.inf if way == direction else value
+            else:
+                nxt = self.basis_end(i, way)
+            end = max(nxt, trial) if way > 0 else min(nxt, trial)
+            if not math.isfinite(end):
+                return end
+        self.stalled += 1
+        return end
 
 
 def _constraint_table(

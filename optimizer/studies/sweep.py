@@ -13,8 +13,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..lp.solvers import solver as solver_entry
 from ..scenario import Scenario
-from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
+from .parallel import (
+    ProgressArg,
+    chunks,
+    default_workers,
+    map_parts,
+    map_tasks,
+    progress_reporter,
+    scheduler_address,
+)
 from .variants import Param, apply_param, current_value, parse_param, parse_values, unit_money
 from .warm import Point, cold_point, warm_budget_points, warm_points
 
@@ -63,9 +72,9 @@ def sweep(
 ) -> SweepResult:
     """Solve `scenario` with PARAM set to each of `values` (a list or 'START:STOP:N').
 
-    With HiGHS each variant is re-solved warm (in `workers` contiguous chunks, each
-    warm within itself): budget PARAMs by moving row bounds, others through
-    solver.WarmLP; CBC or warm=False solve each variant cold.
+    With a solver that re-solves warm (lp.solvers: HiGHS) each variant is re-solved warm (in
+    `workers` contiguous chunks, each warm within itself): budget PARAMs by moving row bounds,
+    others by passing each LP whole from the base's basis; CBC or warm=False solve each cold.
     `warm_limit` caps each warm run (default max(2 s, 10x the first solve)) before
     a cold fallback. Raises ParamError (a ValueError) for a bad PARAM or value.
     """
@@ -74,8 +83,8 @@ def sweep(
     levels = parse_values(values)
     variants = [apply_param(scenario, p, v) for v in levels]  # every value checked before any solve
     workers = default_workers() if workers is None else workers
-    use_warm = warm and solver == "highs"
-    # budgets only move row bounds, changed in place; any other PARAM goes through WarmLP
+    use_warm = warm and solver_entry(solver).warm
+    # budgets only move row bounds, changed in place; any other PARAM changes the LP's numbers
     warm_task = warm_budget_points if p.budget_only else warm_points
     with progress_reporter(progress, len(variants), f"sweep {p.text}") as advance:
         if use_warm:
@@ -84,10 +93,8 @@ def sweep(
             if len(parts) == 1 and not remote:
                 points = warm_task((scenario, variants, time_limit, warm_limit), advance)
             else:
-                tasks = [(scenario, [variants[i] for i in part], time_limit, warm_limit) for part in parts]
-                weights = [len(part) for part in parts]
-                per_part = map_tasks(warm_task, tasks, workers, scheduler, advance, weights)
-                points = [point for part in per_part for point in part]
+                rest = (time_limit, warm_limit)
+                points = map_parts(warm_task, scenario, variants, parts, rest, workers, scheduler, advance)
         else:
             tasks = [(v, solver, time_limit) for v in variants]
             points = map_tasks(cold_point, tasks, workers, scheduler, advance)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..errors import ParamError
+from ..lp.solve import solve as solve_scenario
+from ..lp.solvers import solver as solver_entry
+from ..results import Solution
 from ..scenario import Scenario
-from .parallel import ProgressArg, chunks, default_workers, map_tasks, progress_reporter, scheduler_address
+from . import parallel
+from .parallel import ProgressArg
 from .variants import apply_param, check_number, current_value, parse_param
-from .warm import phase1_score, warm_phase1_scores
+from .warm import phase1_score, warm_phase1_scores, warm_start
 
 # ---------------------------------------------------------------------------------------------------------
 # Tornado
@@ -46,6 +51,7 @@ class TornadoResult:
     delta: float
     table: pd.DataFrame
     seconds: float
+    base: Solution | None = field(default=None, compare=False, repr=False)  # the base case as solved
 
 
 def tornado_params(scenario: Scenario) -> list[tuple[str, str, str]]:
@@ -89,21 +95,24 @@ def tornado(
             low, high = max(0.0, low), min(1.0, high)
         cases.append((group, param, name, base, low, high))
         variants += [apply_param(scenario, p, low), apply_param(scenario, p, high)]
-    everything = [scenario, *variants]
-    workers = default_workers() if workers is None else workers
-    with progress_reporter(progress, len(everything), "tornado") as advance:
-        if solver == "highs" and workers <= 1 and scheduler_address(scheduler) is None:
-            results = warm_phase1_scores((scenario, everything, time_limit, None), advance)
-        elif solver == "highs":  # warm in chunks, a few per worker so that progress moves
-            parts = chunks(len(everything), 4 * max(workers, 2))
-            tasks = [(scenario, everything[r.start : r.stop], time_limit, None) for r in parts]
-            weights = [len(r) for r in parts]
-            per_part = map_tasks(warm_phase1_scores, tasks, workers, scheduler, advance, weights)
-            results = [score for part in per_part for score in part]
+    workers = parallel.default_workers() if workers is None else workers
+    with parallel.progress_reporter(progress, 1 + len(variants), "tornado") as advance:
+        solution = solve_scenario(scenario, solver=solver, time_limit=time_limit)
+        if advance is not None:
+            advance(1)
+        start = warm_start(solution.model, time_limit, None) if solver_entry(solver).warm else None
+        if start is not None and workers <= 1 and parallel.scheduler_address(scheduler) is None:
+            results = warm_phase1_scores((scenario, variants, time_limit, None, start), advance)
+        elif start is not None:  # warm in chunks, a few per worker so that progress moves
+            parts = parallel.chunks(len(variants), 4 * max(workers, 2))
+            rest = (time_limit, None, start)
+            results = parallel.map_parts(
+                warm_phase1_scores, scenario, variants, parts, rest, workers, scheduler, advance
+            )
         else:
-            tasks = [(v, solver, time_limit) for v in everything]
-            results = map_tasks(phase1_score, tasks, workers, scheduler, advance)
-    (_, base_score), results = results[0], results[1:]
+            tasks = [(v, solver, time_limit) for v in variants]
+            results = parallel.map_tasks(phase1_score, tasks, workers, scheduler, advance)
+    base_score = math.nan if solution.score is None else float(solution.score)
     records = []
     for n, (group, param, name, base, low, high) in enumerate(cases):
         (status_low, score_low), (status_high, score_high) = results[2 * n], results[2 * n + 1]
@@ -120,4 +129,5 @@ def tornado(
         delta=float(delta),
         table=table.loc[order.index].reset_index(drop=True),
         seconds=time.perf_counter() - started,
+        base=solution,
     )

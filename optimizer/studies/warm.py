@@ -1,7 +1,9 @@
 """Solving variants, warm where the LP allows it (module-level functions: workers receive them by reference).
 
 Every study solves variants exactly as `solve` does: best score, then least money (shared/model.md).
-A warm run that stalls past its time limit falls back to a cold solve.
+Each warm re-solve goes through one lp.highs.HighsLP, which changes bounds in place, passes an
+LP whole from a basis, or says that it would have to start cold; a variant that would, or a warm
+run that stalls past its limit, is solved cold from scratch ("cold-fallback").
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..lp import model as lp
-from ..lp.solve import Run, WarmLP, optimise, run, run_within, to_highs, units_of
+from ..lp.highs import HighsLP, Start, highs_basis, plain_basis, with_score_row
+from ..lp.solve import SolvedModel, optimise, run, units_of
+from ..lp.status import Run, Status
 from ..scenario import Scenario
 
 # ---------------------------------------------------------------------------------------------------------
@@ -32,7 +36,7 @@ class Point:
 
 
 def cold_point(task: tuple[Scenario, str, float | None]) -> Point:
-    """Both phases from scratch (solver.optimise): the reference every warm point must equal."""
+    """Both phases from scratch (lp.solve.optimise): the reference every warm point must equal."""
     scenario, solver, time_limit = task
     optimum = optimise(scenario, solver, time_limit)
     if optimum.units is None:
@@ -56,44 +60,73 @@ def _phase1_of(model: lp.Model, solver: str, time_limit: float | None) -> tuple[
 
 def _warm_base(
     base: Scenario, time_limit: float | None, warm_limit: float | None
-) -> tuple[lp.Model, WarmLP, Run, float]:
-    """The base's LP solved once in a WarmLP, and the limit of each warm run after it:
+) -> tuple[lp.Model, HighsLP, Run, float]:
+    """The base's LP solved once in a HighsLP, and the limit of each warm run after it:
     `warm_limit`, else max(2 s, 10x that first solve), never past `time_limit`."""
     model = lp.build(base)
-    warm = WarmLP(model)
+    warm = HighsLP()
     started = time.perf_counter()
-    first = run_within(warm.highs, time_limit)
+    first = warm.solve(model, time_limit)
     limit = warm_limit if warm_limit is not None else max(2.0, 10 * (time.perf_counter() - started))
     return model, warm, first, limit if time_limit is None else min(limit, time_limit)
 
 
 def warm_phase1_scores(
-    task: tuple[Scenario, list[Scenario], float | None, float | None],
-    progress: Callable[[int], None] | None = None,
+    task: WarmTask, progress: Callable[[int], None] | None = None
 ) -> list[tuple[str, float]]:
-    """phase1_score of each variant of `base`, re-solved warm from the base's optimal basis
-    (solver.WarmLP); a variant of another shape, or a warm run that stalls, is solved cold.
+    """phase1_score of each variant of `base`, re-solved warm from the base's optimal basis;
+    a variant of another shape, or a warm run that stalls, is solved cold.
 
-    Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
+    Task: see WarmTask.
     """
-    base, variants, time_limit, warm_limit = task
-    _, warm, first, limit = _warm_base(base, time_limit, warm_limit)
-    if first.status != "optimal":  # nothing to be warm from
-        return [phase1_score((v, "highs", time_limit)) for v in variants]
-    basis = warm.highs.getBasis()
+    base, variants, time_limit, warm_limit, *given = task
+    start = given[0] if given else None
+    if start is None:
+        _, warm, first, limit = _warm_base(base, time_limit, warm_limit)
+        if first.status != Status.OPTIMAL:  # nothing to be warm from
+            return [phase1_score((v, "highs", time_limit)) for v in variants]
+        basis = warm.basis()
+    else:
+        warm, basis, limit = HighsLP(lp.build(base)), highs_basis(start.basis), start.limit
     scores = []
     for variant in variants:
         model = lp.build(variant)
-        outcome = warm.solve(model, basis, limit) if warm.fits(model) else None
-        if outcome is not None and outcome.status == "optimal":
-            scores.append(("optimal", float(model.score @ outcome.values())))
-        elif outcome is not None and outcome.status == "infeasible":
-            scores.append(("infeasible", math.nan))
+        outcome = warm.solve(model, limit, basis) if _fits(warm, model, basis) else None
+        if outcome is not None and outcome.status == Status.OPTIMAL:
+            scores.append((Status.OPTIMAL, float(model.score @ outcome.values())))
+        elif outcome is not None and outcome.status == Status.INFEASIBLE:
+            scores.append((Status.INFEASIBLE, math.nan))
         else:
             scores.append(_phase1_of(model, "highs", time_limit))
         if progress is not None:
             progress(1)
     return scores
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """A solved base for workers to be warm from without solving it again: its phase-1 optimal
+    basis as numbers (they pickle) and the limit of each warm run after it."""
+
+    basis: tuple[tuple[int, ...], tuple[int, ...]]
+    limit: float
+
+
+# (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)), and
+# optionally the base already solved (a WarmStart), so that a worker does not solve it again
+type WarmTask = (
+    tuple[Scenario, list[Scenario], float | None, float | None]
+    | tuple[Scenario, list[Scenario], float | None, float | None, WarmStart]
+)
+
+
+def warm_start(solved: SolvedModel, time_limit: float | None, warm_limit: float | None) -> WarmStart | None:
+    """The WarmStart of a base solved optimal in HiGHS (solve's `model`), None otherwise; the
+    limit is `warm_limit`, else max(2 s, 10x the base's phase 1), never past `time_limit`."""
+    if solved is None or solved.basis is None:
+        return None
+    limit = warm_limit if warm_limit is not None else max(2.0, 10 * solved.phase1_seconds)
+    return WarmStart(plain_basis(solved.basis), limit if time_limit is None else min(limit, time_limit))
 
 
 def _limits(scenario: Scenario) -> dict[tuple[str, int, str], float]:
@@ -114,104 +147,82 @@ def warm_budget_points(
     task: tuple[Scenario, list[Scenario], float | None, float | None],
     progress: Callable[[int], None] | None = None,
 ) -> list[Point]:
-    """Variants of `base` that differ only in budgets, solved in one LP changed in place.
-
-    Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
-    """
-    import highspy
-
-    base, variants, time_limit, warm_limit = task
-    model, warm, first, limit = _warm_base(base, time_limit, warm_limit)
-    if first.status not in ("optimal", "infeasible"):  # the base itself stalls: nothing to be warm from
-        return [cold_point((v, "highs", time_limit)) for v in variants]
-    phase1 = warm.highs
-    rows = [(b.row, (b.kind, b.period, b.name)) for b in model.budget_rows]
-    phase2 = to_highs(lp.least_money(model, 0.0))  # the score row's bound is set at each level
-    phase2.setOptionValue("simplex_strategy", 4)  # primal simplex from phase 1's optimum (solver.py)
-    score_row = model.row_count
-    points = []
-    for variant in variants:
-        limits = _limits(variant)
-        if set(limits) != {key for _, key in rows}:  # a limit added or removed: not a bound change
-            points.append(replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
-            continue
-        for i, key in rows:
-            phase1.changeRowBounds(i, -highspy.kHighsInf, limits[key])
-            phase2.changeRowBounds(i, -highspy.kHighsInf, limits[key])
-        outcome = run_within(phase1, limit)
-        if outcome.status == "infeasible":
-            points.append(Point("infeasible", math.nan, None, "warm"))
-        elif outcome.status != "optimal":
-            points.append(replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
-        else:
-            best = float(phase1.getInfo().objective_function_value)
-            phase2.changeRowBounds(score_row, lp.score_floor(best), highspy.kHighsInf)
-            phase2.setBasis(with_score_row(phase1.getBasis()))
-            if run_within(phase2, limit).status != "optimal":
-                points.append(replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
-            else:
-                units = units_of(base, model, np.asarray(phase2.getSolution().col_value))
-                points.append(Point("optimal", best, units, "warm"))
-        if progress is not None:
-            progress(1)
-    return points
-
-
-def with_score_row(basis: object) -> object:
-    """Phase 1's basis with phase 2's score row basic: phase 1's optimum, feasible for phase 2."""
-    import highspy
-
-    extended = highspy.HighsBasis()
-    extended.col_status = list(basis.col_status)
-    extended.row_status = [*basis.row_status, highspy.HighsBasisStatus.kBasic]
-    extended.valid = True
-    return extended
-
-
-def warm_points(
-    task: tuple[Scenario, list[Scenario], float | None, float | None],
-    progress: Callable[[int], None] | None = None,
-) -> list[Point]:
-    """cold_point of each variant of `base`, both phases re-solved warm (solver.WarmLP): phase 1
-    from the base's optimal basis, phase 2 from the variant's phase-1 optimum. A variant whose
-    LP has another shape, or a warm run that stalls, is solved cold ("cold-fallback").
+    """Variants of `base` that differ only in budgets: the base's LP with their limits as row
+    bounds, so that each level is a bound change in place, from the last level's basis.
 
     Task: (base, variants, time_limit of each solve, warm_limit of each warm run (None: automatic)).
     """
     base, variants, time_limit, warm_limit = task
     model, phase1, first, limit = _warm_base(base, time_limit, warm_limit)
-    warm = first.status == "optimal"  # else there is nothing to be warm from
-    if warm:
-        basis = phase1.highs.getBasis()
-        phase2 = WarmLP(lp.least_money(model, float(model.score @ first.values())))
-        phase2.highs.setOptionValue("simplex_strategy", 4)  # primal simplex from phase 1's optimum
+    if first.status not in (Status.OPTIMAL, Status.INFEASIBLE):  # the base stalls: nothing to be warm from
+        return [cold_point((v, "highs", time_limit)) for v in variants]
+    rows = [(b.row, (b.kind, b.period, b.name)) for b in model.budget_rows]
+    phase2 = HighsLP(lp.least_money(model, 0.0))  # its shape; the floor is set at each level
     points = []
     for variant in variants:
-        point = _warm_point(variant, phase1, phase2, basis, limit) if warm else None
+        limits = _limits(variant)
+        point = None
+        if set(limits) == {key for _, key in rows}:  # else a limit was added or removed: not a bound change
+            upper = model.row_upper.copy()
+            for i, key in rows:
+                upper[i] = limits[key]
+            point = _both_phases(base, replace(model, row_upper=upper), phase1, phase2, None, limit)
         points.append(point or replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
         if progress is not None:
             progress(1)
     return points
 
 
-def _warm_point(
-    variant: Scenario, phase1: WarmLP, phase2: WarmLP, basis: object, limit: float
+def warm_points(task: WarmTask, progress: Callable[[int], None] | None = None) -> list[Point]:
+    """cold_point of each variant of `base`, both phases re-solved warm: phase 1 from the base's
+    optimal basis, phase 2 from the variant's phase-1 optimum. A variant whose LP has another
+    shape, or a warm run that stalls, is solved cold ("cold-fallback").
+
+    Task: see WarmTask.
+    """
+    base, variants, time_limit, warm_limit, *given = task
+    start = given[0] if given else None
+    if start is None:
+        model, phase1, first, limit = _warm_base(base, time_limit, warm_limit)
+        warm = first.status == Status.OPTIMAL  # else there is nothing to be warm from
+        basis = phase1.basis() if warm else None
+    else:  # the base's LP held unsolved: variants of another shape are told apart from it
+        model = lp.build(base)
+        phase1, warm, basis, limit = HighsLP(model), True, highs_basis(start.basis), start.limit
+    phase2 = HighsLP(lp.least_money(model, 0.0)) if warm else None  # its shape; the floor is each variant's
+    points = []
+    for variant in variants:
+        point = _both_phases(variant, lp.build(variant), phase1, phase2, basis, limit) if warm else None
+        points.append(point or replace(cold_point((variant, "highs", time_limit)), method="cold-fallback"))
+        if progress is not None:
+            progress(1)
+    return points
+
+
+def _fits(warm: HighsLP, model: lp.Model, basis: object) -> bool:
+    """Whether `warm` can start `model` from `basis` (or the basis it holds) rather than cold."""
+    return warm.decide(model, basis).start is not Start.COLD
+
+
+def _both_phases(
+    variant: Scenario, model: lp.Model, phase1: HighsLP, phase2: HighsLP, basis: object, limit: float
 ) -> Point | None:
-    """Both phases of `variant` warm, or None when it must be solved cold."""
-    model = lp.build(variant)
-    if not phase1.fits(model):
+    """Both phases of `model` (the LP of `variant`) warm, phase 1 from `basis` (None: the basis
+    phase1 holds), or None when it must be solved cold."""
+    if not _fits(phase1, model, basis):
         return None
-    first = phase1.solve(model, basis, limit)
-    if first.status == "infeasible":
-        return Point("infeasible", math.nan, None, "warm")
-    if first.status != "optimal":
+    first = phase1.solve(model, limit, basis)
+    if first.status == Status.INFEASIBLE:
+        return Point(Status.INFEASIBLE, math.nan, None, "warm")
+    if first.status != Status.OPTIMAL:
         return None
     best = float(model.score @ first.values())
     least = lp.least_money(model, best)
-    if not phase2.fits(least):
+    start = with_score_row(phase1.basis())
+    if not _fits(phase2, least, start):
         return None
-    second = phase2.solve(least, with_score_row(phase1.highs.getBasis()), limit)
-    if second.status != "optimal":
+    second = phase2.solve(least, limit, start, primal=True)
+    if second.status != Status.OPTIMAL:
         return None
     units = units_of(variant, model, second.values())
-    return Point("optimal", best, np.where(units > 1e-9, units, 0.0), "warm")  # as cold_point gives it
+    return Point(Status.OPTIMAL, best, np.where(units > 1e-9, units, 0.0), "warm")  # as cold_point gives it

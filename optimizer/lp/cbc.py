@@ -1,0 +1,115 @@
+"""CBC through PuLP's COIN_CMD: the PuLP problem of an LP, its solve, and CBC's status as ours."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import model as lp
+from .highs import quiet_stdout
+from .status import Run, Status
+
+if TYPE_CHECKING:
+    import pulp
+
+    Problem = tuple[pulp.LpProblem, list[pulp.LpVariable], list[pulp.LpConstraint]]
+
+NAME = "COIN_CMD"  # PuLP's name for CBC run as a command
+INSTALL = "pip install 'pulp[cbc]'"
+INF = math.inf
+
+
+def installed() -> bool:
+    import pulp
+
+    return bool(pulp.getSolver(NAME, msg=False).available())
+
+
+def to_pulp(model: lp.Model) -> Problem:
+    """The PuLP problem of the LP, with its variables and constraints in column and row order.
+
+    Names are model.md's (x_o0_p1_t2, stock_p0_d1_t3, ...), so an exported file reads.
+    """
+    import pulp
+    from pulp import LpAffineExpression
+
+    prob = pulp.LpProblem("readiness", pulp.LpMaximize if model.maximise else pulp.LpMinimize)
+    made = prob.add_variable_dicts("%s", model.column_names())
+    variables = list(made.values())
+    for var, low, up in zip(variables, model.col_lower.tolist(), model.col_upper.tolist(), strict=True):
+        var.lowBound = None if low == -INF else low
+        var.upBound = None if up == INF else up
+    constraints = []
+    starts = model.row_start.tolist()
+    index, value = model.row_index.tolist(), model.row_value.tolist()
+    for i, name in enumerate(model.row_names):
+        span = range(starts[i], starts[i + 1])
+        expression = LpAffineExpression.from_list([(variables[index[k]], value[k]) for k in span])
+        low, up = float(model.row_lower[i]), float(model.row_upper[i])
+        if low == up:
+            constraint = expression == low
+        elif low == -INF:
+            constraint = expression <= up
+        else:
+            constraint = expression >= low  # no row of ours has two different finite bounds
+        constraints.append(prob.addConstraint(constraint, name))
+    used = np.flatnonzero(model.objective).tolist()
+    prob.setObjective(LpAffineExpression.from_list([(variables[j], float(model.objective[j])) for j in used]))
+    return prob, variables, constraints
+
+
+def run(problem: Problem, maximise: bool, time_limit: float | None) -> Run:
+    """Solve a PuLP problem with CBC and copy its numbers out, duals in HiGHS's sign: COIN_CMD's
+    come back negated on a maximisation (PuLP negates the objective it writes)."""
+    import pulp
+
+    prob, variables, constraints = problem
+    with quiet_stdout():
+        stats = prob.solve(pulp.getSolver(NAME, msg=False, timeLimit=time_limit))
+    sign = -1.0 if maximise else 1.0
+    numbers = (
+        np.array([v.varValue or 0.0 for v in variables]),
+        np.array([sign * (c.pi or 0.0) for c in constraints]),
+        np.array([sign * (v.dj or 0.0) for v in variables]),
+    )
+    status, has_plan = outcome(stats)
+    return Run(status, has_plan, cbc=numbers, problem=problem)
+
+
+def outcome(stats: object) -> tuple[Status, bool]:
+    """CBC's status (PuLP's LpSolveStatus) as ours, and whether it left a plan."""
+    import pulp
+
+    s = pulp.LpSolveStatus
+    if stats.status == s.Optimal:
+        return Status.OPTIMAL, True
+    if stats.status == s.Infeasible:
+        return Status.INFEASIBLE, False
+    if stats.status in (s.TimeLimit, s.NotSolved):
+        return Status.TIME_LIMIT, bool(stats.has_solution)
+    return Status.ERROR, False
+
+
+def least_money(first: Run, phase2: lp.Model, time_limit: float | None) -> Run:
+    """Phase 2 in CBC's phase-1 PuLP problem: the score row added and spend as the objective.
+
+    Building the PuLP problem again took longer than CBC's own phase 2 on the medium preset.
+    """
+    import pulp
+    from pulp import LpAffineExpression
+
+    prob, variables, constraints = first.problem
+    last = phase2.row_count - 1
+    span = range(int(phase2.row_start[last]), int(phase2.row_start[last + 1]))
+    score = LpAffineExpression.from_list(
+        [(variables[phase2.row_index[k]], float(phase2.row_value[k])) for k in span]
+    )
+    row = prob.addConstraint(score >= float(phase2.row_lower[last]), phase2.row_names[last])
+    spent = np.flatnonzero(phase2.objective).tolist()
+    prob.setObjective(
+        LpAffineExpression.from_list([(variables[j], float(phase2.objective[j])) for j in spent])
+    )
+    prob.sense = pulp.LpMinimize
+    return run((prob, variables, [*constraints, row]), False, time_limit)
