@@ -12,7 +12,7 @@ from ..studies.montecarlo import MonteCarloResult
 from .html import Section, Table
 from .pictures import Pictures
 from .study_tables import frame_table
-from .theme import BLUE, ORANGE, VERMILION, cell
+from .theme import BLUE, ORANGE, VERMILION, cell, excel_fill
 from .writers import SheetTable
 
 HISTOGRAM_BINS = 20
@@ -69,7 +69,6 @@ def _histogram_charts(wb: Any, ws: Any, table: SheetTable) -> None:
     n = len(table.rows)
     if n == 0:
         return
-    low = table.index("bin_low")
     for k, (column, title, colour) in enumerate(
         (
             ("optimal_plans", "Optimal score of each draw (re-optimised plan)", BLUE),
@@ -77,19 +76,14 @@ def _histogram_charts(wb: Any, ws: Any, table: SheetTable) -> None:
         )
     ):
         chart = wb.add_chart({"type": "column"})
-        fill = (
-            {"fill": {"color": colour}}
-            if k == 0
-            else {"pattern": {"pattern": "wide_upward_diagonal", "fg_color": colour, "bg_color": "#FFFFFF"}}
-        )
         chart.add_series(
             {
                 "name": column,
-                "categories": ["histogram", 1, low, n, low],
-                "values": ["histogram", 1, table.index(column), n, table.index(column)],
+                "categories": table.cell_range("bin_low"),
+                "values": table.cell_range(column),
                 "border": {"color": "#333333"},
                 "gap": 5,
-                **fill,
+                **excel_fill(colour, hatched=k > 0),
             }
         )
         chart.set_title({"name": title})

@@ -33,6 +33,16 @@ EXCEL_PATTERNS = (
     "large_confetti",
     "dark_vertical",
 )
+
+
+def excel_fill(colour: str, hatched: bool) -> dict[str, Any]:
+    """The fill of an Excel chart series: solid, or hatched in `colour` on white, so that the second
+    of a pair reads apart from the first in black and white."""
+    if not hatched:
+        return {"fill": {"color": colour}}
+    return {"pattern": {"pattern": "wide_upward_diagonal", "fg_color": colour, "bg_color": "#FFFFFF"}}
+
+
 # Lines of a study picture or chart: colour, marker and dash change together.
 LINE_COLOURS = (BLUE, VERMILION, GREEN, PURPLE, ORANGE, SKY, "#000000", "#999999")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")

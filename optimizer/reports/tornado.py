@@ -11,7 +11,7 @@ from ..studies.tornado import TornadoResult
 from .html import Section, Table
 from .pictures import Pictures
 from .study_tables import frame_table
-from .theme import BLUE, ORANGE, TORNADO_BARS, cell, clean_text
+from .theme import BLUE, ORANGE, TORNADO_BARS, cell, clean_text, excel_fill
 from .writers import SheetTable
 
 
@@ -59,11 +59,6 @@ def _tornado_chart(wb: Any, result: TornadoResult, ws: Any, table: SheetTable) -
     for k, (column, label) in enumerate(
         (("change_low", f"parameter down {pct}"), ("change_high", f"parameter up {pct}"))
     ):
-        fill = (
-            {"fill": {"color": BLUE}}
-            if k == 0
-            else {"pattern": {"pattern": "wide_upward_diagonal", "fg_color": ORANGE, "bg_color": "#FFFFFF"}}
-        )
         chart.add_series(
             {
                 "name": label,
@@ -72,7 +67,7 @@ def _tornado_chart(wb: Any, result: TornadoResult, ws: Any, table: SheetTable) -
                 "border": {"color": "#333333"},
                 "overlap": 100,
                 "gap": 40,
-                **fill,
+                **excel_fill(ORANGE if k else BLUE, hatched=k > 0),
             }
         )
     chart.set_title({"name": f"Tornado: change of the optimal score (base {cell(result.base_score)})"})

@@ -61,6 +61,11 @@ class SheetTable:
         """The column number of `header`."""
         return [h for h, _ in self.headers].index(header)
 
+    def cell_range(self, header: str) -> list[Any]:
+        """The cells of column `header` below the header, as an xlsxwriter chart range."""
+        j = self.index(header)
+        return [self.name, 1, j, len(self.rows), j]
+
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip([h for h, _ in self.headers], row, strict=True)) for row in self.rows]
 
