@@ -732,3 +732,19 @@ def test_solution_from_json_names_every_problem() -> None:
         report.solution_from_json({"status": "optimal", "baseline_score": 1.0}, SCENARIO)
     with pytest.raises(InputError, match="JSON object"):
         report.solution_from_json([1, 2], SCENARIO)
+
+
+def test_one_number_format_for_text_and_pages() -> None:
+    # expected values written by hand from the rules: no "-0.0", "–" unknown, cut never rounds up
+    assert theme.number(-0.04) == "0.0"
+    assert theme.number(1234.56) == "1,234.6"
+    assert theme.number(1234.56, grouped=False) == "1234.6"
+    assert theme.number(2.5, 2, trim=True) == "2.5"
+    assert theme.number(3.0, 2, trim=True) == "3"
+    assert theme.number(74.96, cut=True, trim=True, grouped=False) == "74.9"
+    assert theme.number(float("nan")) == theme.number(None) == "–"
+    assert theme.number(float("-inf")) == "-unbounded"
+    assert theme.number(0.0803125, significant=3) == "0.0803"
+    assert theme.number(12345.6, significant=3) == "12,346"
+    assert theme.money(12.34, "EUR") == "12.3 EUR" and theme.money(None, "EUR") == "–"
+    assert theme.cell(True) == "yes" and theme.cell(7) == "7" and theme.cell("a\x1b") == "a\\x1b"
