@@ -1,4 +1,4 @@
-"""Reports of a `Solution`: JSON, a report workbook, a folder of CSV files, terminal text.
+"""Reports of a `Solution`: JSON (and reading it back), a report workbook, a folder of CSV files.
 
 Every write follows the rules in `writers` (never over an input, whole or not at all, user
 text stays text).
@@ -7,7 +7,7 @@ Money is in the scenario's currency label (`settings.currency`), scores on
 the 0..score_cap scale. Here: the JSON (and reading it back) and the CSV folder;
 the terminal text is in `text`. The tables all formats share are in
 `records`, the workbook's sheets and charts in `workbook`, the figures both
-the workbook and the HTML report (`html_report`) draw in `figures`.
+the workbook and the HTML report (`html`) draw in `figures`.
 """
 
 from __future__ import annotations
