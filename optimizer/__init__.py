@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from .io.template import write_scenario, write_template
     from .io.validate import load_scenario
     from .lp.solve import Optimum, available_solvers, optimise, solve
-    from .reports.plan import summary, to_json, write_report
+    from .reports.plan import to_json, write_report
+    from .reports.text import summary
     from .results import Solution
     from .scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
     from .studies.comparison import Comparison, compare
@@ -64,7 +65,7 @@ _WHERE = {
     "available_solvers": "lp.solve",
     "optimise": "lp.solve",
     "solve": "lp.solve",
-    "summary": "reports.plan",
+    "summary": "reports.text",
     "to_json": "reports.plan",
     "write_report": "reports.plan",
     "Solution": "results",

@@ -278,7 +278,8 @@ def solve(
     from .io.plan import load_plan
     from .io.validate import load_scenario
     from .lp.solve import solve as solve_scenario
-    from .reports.plan import summary, to_json, write_report
+    from .reports.plan import to_json, write_report
+    from .reports.text import summary
 
     source = input or example_path()
     if export_model is not None and export_model.suffix.lower() not in (".mps", ".lp"):
@@ -340,7 +341,8 @@ def evaluate(
     from .evaluation import evaluate as evaluate_plan
     from .io.plan import load_plan
     from .io.validate import load_scenario
-    from .reports.plan import comparison_json, comparison_summary, summary, to_json, write_report
+    from .reports.plan import comparison_json, to_json, write_report
+    from .reports.text import comparison_summary, summary
     from .studies.comparison import compare as compare_plans
 
     scenario = load_scenario(input)
@@ -513,7 +515,7 @@ def study_input(input: Path | None) -> Path:
 def check_study_outputs(output: Path, html_path: Path | None, source: Path) -> None:
     """Refuse a report path that can never be written before any solve (an input, a bad suffix)."""
     from .errors import OutputError
-    from .reports.studies import check_output
+    from .reports.study import check_output
 
     check_output(output, [source])
     if html_path is not None:
@@ -539,7 +541,7 @@ def finish_study(
 
     Returns the base solution when one was solved (for --html), else `base`.
     """
-    from .reports.studies import study_json, study_sections, study_summary, write_study
+    from .reports.study import study_json, study_sections, study_summary, write_study
 
     written = [write_study(result, output, inputs=[source])]
     if html_path is not None:
@@ -705,7 +707,7 @@ def tornado(
 
     from .io.validate import load_scenario
     from .lp.solve import solve as solve_scenario
-    from .reports.plan import summary
+    from .reports.text import summary
     from .studies.tornado import tornado as tornado_study
 
     source = study_input(input)
@@ -770,7 +772,8 @@ def montecarlo(
       interop montecarlo inputs/example.xlsx -n 200 --workers 4 --html reports/mc.html
     """
     from .io.validate import load_scenario
-    from .reports.plan import summary, to_json
+    from .reports.plan import to_json
+    from .reports.text import summary
     from .studies.montecarlo import NoBasePlanError
     from .studies.montecarlo import monte_carlo as monte_carlo_study
 

@@ -16,7 +16,8 @@ import pytest
 from optimizer import readiness, results
 from optimizer.errors import OutputError
 from optimizer.reports import plan as report
-from optimizer.reports import workbook
+from optimizer.reports import text as terminal
+from optimizer.reports import theme, workbook, writers
 from optimizer.results import Solution
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 
@@ -371,7 +372,7 @@ def test_workbook_charts_formats_and_readme(tmp_path: Path) -> None:
     rules = rule_range.rules
     assert [r.formula for r in rules] == [["$F2=0"], ["$F2=1"], ["$F2=2"], ["$F2=3"]]
     fills = {r.dxf.fill.bgColor.rgb[-6:] for r in rules}
-    assert fills == {c.lstrip("#").upper() for c in workbook.LEVEL_COLOURS} and len(fills) == 4
+    assert fills == {c.lstrip("#").upper() for c in theme.LEVEL_COLOURS} and len(fills) == 4
     # README explains every sheet and every column
     readme = _rows(wb["README"])
     assert readme[0] == ("sheet", "column", "meaning")
@@ -393,8 +394,8 @@ def test_workbook_currency_label_with_quotes_stays_a_label(tmp_path: Path) -> No
     path = report.write_report(solution, tmp_path / "plan.xlsx")
     fmt = openpyxl.load_workbook(path)["allocation"]["E2"].number_format
     assert fmt == '#,##0.00 "EUR "\\""k"\\"""'
-    assert workbook.excel_money_format("") == "#,##0.00"
-    assert workbook.excel_money_format("USD M", "#,##0") == '#,##0 "USD M"'
+    assert writers.excel_money_format("") == "#,##0.00"
+    assert writers.excel_money_format("USD M", "#,##0") == '#,##0 "USD M"'
 
 
 def test_workbook_of_infeasible_has_shortfalls_sheet(tmp_path: Path) -> None:
@@ -461,8 +462,8 @@ def test_csv_escapes_live_text_and_leaves_numbers(tmp_path: Path) -> None:
     allocation = _read_csv(folder / "allocation.csv")[1:]
     assert ["TRN", "'=1+1", "1", "1.0", "3.0"] in allocation
     assert ["'@SUM(A1)", "ALD", "1", "1.0", "5.0"] in allocation
-    assert report.csv_cell(-3.5, "money") == "-3.5"
-    assert report.csv_cell("-3.5") == "'-3.5"  # the same characters as user text are defused
+    assert writers.csv_cell(-3.5, "money") == "-3.5"
+    assert writers.csv_cell("-3.5") == "'-3.5"  # the same characters as user text are defused
 
 
 def test_csv_into_existing_folder_replaces_report_files_only(tmp_path: Path) -> None:
@@ -583,7 +584,7 @@ def test_failed_json_leaves_previous_report_intact(tmp_path: Path, monkeypatch) 
 
 
 def _fail_on_third_csv(monkeypatch) -> None:
-    real = report._write_csv
+    real = writers.write_csv
     calls = []
 
     def flaky(path, columns, rows):
@@ -592,7 +593,7 @@ def _fail_on_third_csv(monkeypatch) -> None:
             raise RuntimeError("disk full")
         real(path, columns, rows)
 
-    monkeypatch.setattr(report, "_write_csv", flaky)
+    monkeypatch.setattr(writers, "write_csv", flaky)
 
 
 def test_failed_csv_update_leaves_previous_folder_intact(tmp_path: Path, monkeypatch) -> None:
@@ -624,7 +625,7 @@ def test_rewriting_replaces_whole_report(tmp_path: Path) -> None:
 
 
 def test_summary_of_optimal_plan() -> None:
-    text = report.summary(optimal_solution())
+    text = terminal.summary(optimal_solution())
     lines = text.splitlines()
     assert lines[0].startswith("Status: optimal")
     assert "Score: 39.4 -> 46.5 (out of 100)" in lines
@@ -648,14 +649,14 @@ def test_summary_lists_only_five_options() -> None:
     solution = dataclasses.replace(
         optimal_solution(), scenario=scenario, allocation=results.allocation_table(scenario, units)
     )
-    lines = report.summary(solution).splitlines()
+    lines = terminal.summary(solution).splitlines()
     top = lines.index("Top options by cost (5 of 7):")
     assert lines[top + 1 : top + 6] == [f"  OPT{i}: 1 unit, {i}.0 USD M" for i in (7, 6, 5, 4, 3)]
     assert not any("OPT2:" in line or "OPT1:" in line for line in lines)
 
 
 def test_summary_of_infeasible_names_unmet_targets() -> None:
-    lines = report.summary(infeasible_solution()).splitlines()
+    lines = terminal.summary(infeasible_solution()).splitlines()
     assert lines[0] == "Status: infeasible (the budgets cannot reach every target; no plan)"
     assert "Score today: 39.4 (out of 100); no plan" in lines
     assert "Unmet targets:" in lines
@@ -666,11 +667,11 @@ def test_summary_of_infeasible_names_unmet_targets() -> None:
 
 def test_summary_of_time_limit_with_and_without_plan() -> None:
     with_plan = dataclasses.replace(optimal_solution(), status="time_limit")
-    text = report.summary(with_plan)
+    text = terminal.summary(with_plan)
     assert "stopped at the time limit: best plan found, not proven optimal" in text
     assert "Score: 39.4 -> 46.5 (out of 100)" in text
     without = dataclasses.replace(with_plan, score=None, allocation=results.empty(results.ALLOCATION_COLUMNS))
-    text = report.summary(without)
+    text = terminal.summary(without)
     assert "stopped at the time limit: no plan was found" in text
     assert "Score today: 39.4 (out of 100); no plan" in text
     assert report.to_json(without)["spend"] is None
@@ -679,7 +680,7 @@ def test_summary_of_time_limit_with_and_without_plan() -> None:
 def test_summary_escapes_control_characters_in_user_text() -> None:
     shortfalls = infeasible_solution().shortfalls.copy()
     shortfalls.loc[0, "partner"] = "\x1b[31mRED"
-    text = report.summary(dataclasses.replace(infeasible_solution(), shortfalls=shortfalls))
+    text = terminal.summary(dataclasses.replace(infeasible_solution(), shortfalls=shortfalls))
     assert "\x1b" not in text
     assert "\\x1b[31mRED in C2 by period 2" in text
 
@@ -731,3 +732,19 @@ def test_solution_from_json_names_every_problem() -> None:
         report.solution_from_json({"status": "optimal", "baseline_score": 1.0}, SCENARIO)
     with pytest.raises(InputError, match="JSON object"):
         report.solution_from_json([1, 2], SCENARIO)
+
+
+def test_one_number_format_for_text_and_pages() -> None:
+    # expected values written by hand from the rules: no "-0.0", "–" unknown, cut never rounds up
+    assert theme.number(-0.04) == "0.0"
+    assert theme.number(1234.56) == "1,234.6"
+    assert theme.number(1234.56, grouped=False) == "1234.6"
+    assert theme.number(2.5, 2, trim=True) == "2.5"
+    assert theme.number(3.0, 2, trim=True) == "3"
+    assert theme.number(74.96, cut=True, trim=True, grouped=False) == "74.9"
+    assert theme.number(float("nan")) == theme.number(None) == "–"
+    assert theme.number(float("-inf")) == "-unbounded"
+    assert theme.number(0.0803125, significant=3) == "0.0803"
+    assert theme.number(12345.6, significant=3) == "12,346"
+    assert theme.money(12.34, "EUR") == "12.3 EUR" and theme.money(None, "EUR") == "–"
+    assert theme.cell(True) == "yes" and theme.cell(7) == "7" and theme.cell("a\x1b") == "a\\x1b"

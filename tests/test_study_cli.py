@@ -20,7 +20,7 @@ from optimizer.cli import main
 from optimizer.io.synthetic import generate
 from optimizer.io.template import write_scenario
 from optimizer.io.validate import load_scenario
-from optimizer.reports.studies import study_json, write_study
+from optimizer.reports.study import study_json, write_study
 from optimizer.scenario import Target
 from optimizer.studies.sweep import sweep
 from optimizer.studies.variants import param_help

@@ -1,6 +1,6 @@
 """Figures derived from a solution for the reports: readiness before and after, levels, spend
 per period and per partner, readiness by domain. Shared by the workbook (workbook.py) and the
-HTML report (html_report.py), so both show the same numbers.
+HTML report (html.py), so both show the same numbers.
 """
 
 from __future__ import annotations

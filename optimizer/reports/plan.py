@@ -1,67 +1,41 @@
-"""Reports of a `Solution`: JSON, a report workbook, a folder of CSV files, terminal text.
+"""Reports of a `Solution`: JSON (and reading it back), a report workbook, a folder of CSV files.
 
-Three rules hold for every written report (see shared/workbook.md):
-
-- It never replaces an input: an output path that resolves to an input
-  workbook or folder, to a file inside an input folder, or to a folder inside
-  an input folder is refused with `OutputError` before anything is written.
-- It appears whole or not at all. A file is written to a temporary file in
-  the same folder, flushed to disk, then renamed over the target
-  (`os.replace`). A new CSV folder is written as a temporary sibling folder
-  and renamed into place. An existing CSV folder is updated file by file:
-  the five files are first all written into a temporary folder inside it,
-  then each is renamed over its old copy, so a failure while writing leaves
-  the previous report untouched (only a failing rename, after every file has
-  been written, could leave a mix). Other files in that folder are left
-  alone. Temporary files are removed on any error.
-- User text stays text: the workbook writes every string with `write_string`
-  (never a formula, number or link), and in CSV every text cell starting
-  with `=`, `+`, `-`, `@`, tab or carriage return gets an apostrophe prefix.
-  Numbers are numbers in both.
+Every write follows the rules in `writers` (never over an input, whole or not at all, user
+text stays text).
 
 Money is in the scenario's currency label (`settings.currency`), scores on
-the 0..score_cap scale. Here: the JSON (and reading it back), the CSV folder,
-the input guard and the terminal text. The tables all formats share are in
+the 0..score_cap scale. Here: the JSON (and reading it back) and the CSV folder;
+the terminal text is in `text`. The tables all formats share are in
 `records`, the workbook's sheets and charts in `workbook`, the figures both
-the workbook and the HTML report (`html_report`) draw in `figures`.
+the workbook and the HTML report (`html`) draw in `figures`.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
 import math
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
-import xlsxwriter.exceptions
-import xlsxwriter.utility
 
 from .. import results
-from ..errors import InputError, OutputError, Problem
-from ..io import atomic, schema
+from ..errors import InputError, Problem
 from ..results import Solution
 from ..scenario import Scenario
+from . import writers
 from .records import (
-    READINESS_COLUMNS,
-    SHORTFALL_REPORT_COLUMNS,
     SUMMARY_COLUMNS,
-    VIOLATION_COLUMNS,
     CellKind,
-    Column,
     cell_value,
     comparison_tables,
     plan_spend,
     solution_tables,
     status_text,
     summary_rows,
-    table_records,
 )
 from .workbook import write_workbook
 
@@ -81,28 +55,6 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
     data["only_in_optimum"] = comparison.only_in("optimum", "plan")
     data["only_in_plan"] = comparison.only_in("plan", "optimum")
     return data
-
-
-def comparison_summary(comparison: Comparison) -> str:
-    """The "same money, better plan" answer in a few lines."""
-    currency = comparison.evaluation.scenario.settings.currency
-    lines = ["Compared with the optimum:"]
-    for row in comparison.headline.itertuples():
-        score = "no plan" if pd.isna(row.score) else f"score {_one(row.score)}"
-        spend = "" if pd.isna(row.spend) else f", spend {_money(row.spend, currency)}"
-        label = {
-            "plan": "your plan",
-            "optimum": "optimum (scenario budgets)",
-            "same_money": "optimum with the same money per period",
-        }[row.plan]
-        lines.append(f"  {label}: {score}{spend} ({row.status})")
-    for title, names in (
-        ("Funded by the optimum, not by your plan", comparison.only_in("optimum", "plan")),
-        ("Funded by your plan, not by the optimum", comparison.only_in("plan", "optimum")),
-    ):
-        if names:
-            lines.append(f"  {title}: {', '.join(clean_text(n) for n in names)}")
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- input fingerprints
@@ -294,63 +246,25 @@ def solution_from_json(data: Any, scenario: Scenario, source: str = "result") ->
     )
 
 
-# --------------------------------------------------------------------------- summary rows
-
-# --------------------------------------------------------------------------- workbook
-
-
-# --------------------------------------------------------------------------- CSV
-
-
-def csv_cell(value: Any, kind: CellKind = "text") -> str:
-    """The CSV text of one cell: live-looking text defused with "'", numbers as they are."""
-    value = cell_value(value, kind)
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return "'" + value if value.startswith(_CSV_LIVE_START) else value
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _write_csv(path: Path, columns: tuple[Column, ...], rows: Iterable[list[tuple[Any, CellKind]]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([c.name for c in columns])
-        for row in rows:
-            writer.writerow([csv_cell(v, k) for v, k in row])
-        handle.flush()
-        os.fsync(handle.fileno())
+# --------------------------------------------------------------------------- writing
 
 
 def _csv_contents(
     solution: Solution, comparison: Comparison | None
-) -> Iterator[tuple[str, tuple[Column, ...], list[list[tuple[Any, CellKind]]]]]:
-    yield "summary.csv", SUMMARY_COLUMNS, [[(k, "text"), (v, kind)] for k, v, kind in summary_rows(solution)]
+) -> Iterator[tuple[str, list[str], list[list[tuple[Any, CellKind]]]]]:
+    """Each CSV file of the report: its name, headers and rows of (value, kind)."""
+    yield (
+        "summary.csv",
+        [c.name for c in SUMMARY_COLUMNS],
+        [[(k, "text"), (v, kind)] for k, v, kind in summary_rows(solution)],
+    )
     tables = solution_tables(solution) | (comparison_tables(comparison) if comparison is not None else {})
     for name, (columns, records) in tables.items():
-        yield f"{name}.csv", columns, [[(r.get(c.name), c.kind) for c in columns] for r in records]
-
-
-def _write_csv_files(solution: Solution, folder: Path, comparison: Comparison | None) -> None:
-    for file_name, columns, rows in _csv_contents(solution, comparison):
-        _write_csv(folder / file_name, columns, rows)
-
-
-# --------------------------------------------------------------------------- input guard
-
-
-def output_kind(output: Path) -> Literal["xlsx", "json", "csv"]:
-    suffix = output.suffix.lower()
-    if suffix == ".xlsx":
-        return "xlsx"
-    if suffix == ".json":
-        return "json"
-    if suffix in _FILE_SUFFIXES_REFUSED_AS_FOLDER:
-        raise OutputError(
-            f"Cannot write a report to '{output}': use a name ending in .xlsx or .json for one file, "
-            f"or a folder name (without {suffix}) for a folder of CSV files."
+        yield (
+            f"{name}.csv",
+            [c.name for c in columns],
+            [[(r.get(c.name), c.kind) for c in columns] for r in records],
         )
-    return "csv"
 
 
 def write_report(
@@ -379,185 +293,33 @@ def write_report(
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     inputs = list(inputs)
-    shown = os.fspath(output)
-    target = Path(os.path.realpath(output))
-    atomic.check_not_input([target], inputs, shown)
-    kind = output_kind(Path(output))
-    if kind == "csv":
-        atomic.check_not_input([target / f for f in CSV_FILES], inputs, shown)
-    if kind == "csv":
-        if target.exists() and not target.is_dir():
-            raise OutputError(f"Cannot write CSV files into '{shown}': it is a file, not a folder.")
-    elif target.is_dir():
-        raise OutputError(f"Cannot write the report to '{shown}': it is a folder.")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if kind == "xlsx":
-            atomic.write_file_atomically(target, lambda path: write_workbook(solution, path, comparison))
-        elif kind == "json":
-            atomic.write_file_atomically(
-                target, lambda path: _write_json(solution, path, inputs, fingerprints, comparison)
-            )
-        else:
-            atomic.write_folder_atomically(
-                target, lambda folder: _write_csv_files(solution, folder, comparison)
-            )
-    except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise OutputError(f"Could not write the report to '{shown}': {reason}.") from exc
-    return target
-
-
-def _write_json(
-    solution: Solution,
-    path: Path,
-    inputs: list[str | os.PathLike[str]],
-    fingerprints: list[dict[str, Any]] | None,
-    comparison: Comparison | None = None,
-) -> None:
-    data = to_json(solution, inputs, fingerprints=fingerprints)
-    if comparison is not None:
-        data["comparison"] = comparison_json(comparison)
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(
-            data,
-            handle,
-            indent=2,
-            allow_nan=False,
-            ensure_ascii=False,
-        )
-        handle.write("\n")
-
-
-# --------------------------------------------------------------------------- terminal text
-
-
-def clean_text(text: Any) -> str:
-    """User text safe for a terminal: control characters shown escaped, never obeyed."""
-    return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
+    return writers.write_output(
+        output,
+        inputs,
+        workbook=lambda path: write_workbook(solution, path, comparison),
+        data=lambda: _json_data(solution, inputs, fingerprints, comparison),
+        tables=lambda: _csv_contents(solution, comparison),
+        file_names=CSV_FILES,
     )
 
 
-def _one(x: float) -> str:
-    return f"{x + 0.0:.1f}" if round(x, 1) != 0 else "0.0"
-
-
-def _units(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".") or "0"
-
-
-def _money(x: float, currency: str) -> str:
-    return f"{_one(x)} {clean_text(currency)}".rstrip()
-
-
-def summary(solution: Solution) -> str:
-    """A short plain-text account of the result for the terminal."""
-    scenario = solution.scenario
-    settings = scenario.settings
-    currency = settings.currency
-    cap = f"{settings.score_cap:g}"
-    lines = [f"Status: {solution.status} ({status_text(solution)})"]
-    if solution.has_plan:
-        lines.append(f"Score: {_one(solution.baseline_score)} -> {_one(solution.score)} (out of {cap})")
-    else:
-        lines.append(f"Score today: {_one(solution.baseline_score)} (out of {cap}); no plan")
-    if solution.message and solution.status != "evaluated":
-        lines.append(f"Solver says: {clean_text(solution.message)}")
-
-    if solution.status == "infeasible" or (not solution.has_plan and len(solution.shortfalls)):
-        lines.extend(_shortfall_lines(solution))
-    if solution.status == "evaluated":
-        lines.extend(_violation_lines(solution))
-    if solution.has_plan:
-        lines.extend(_spend_lines(solution, currency))
-        lines.extend(_level_lines(solution))
-        lines.extend(_top_option_lines(solution, currency))
-    if solution.solver:
-        lines.append(f"Solver: {clean_text(solution.solver)}, {solution.seconds:.2f} s")
-    return "\n".join(lines)
-
-
-def _violation_lines(solution: Solution) -> list[str]:
-    records = table_records(solution.violations, VIOLATION_COLUMNS)
-    if not records:
-        return ["The plan keeps every rule of the scenario."]
-    lines = [f"The plan breaks {len(records)} rule(s):"]
-    for r in records:
-        what = " ".join(
-            [r["kind"], *(clean_text(r[k]) for k in ("type", "option", "partner", "domain") if r[k])]
-        )
-        amount = "short by" if r["kind"] == "target" else "over by"
-        lines.append(
-            f"  {what} in period {r['period']}: {_units(r['actual'])} against "
-            f"{_units(r['limit'])} ({amount} {_units(r['excess'])})"
-        )
-    return lines
-
-
-def _shortfall_lines(solution: Solution) -> list[str]:
-    records = table_records(solution.shortfalls, SHORTFALL_REPORT_COLUMNS)
-    if not records:
-        return ["Unmet targets: none could be named."]
-    lines = ["Unmet targets:"]
-    for r in sorted(records, key=lambda r: -(r["shortfall"] or 0.0)):
-        text = (
-            f"  {clean_text(r['partner'])} in {clean_text(r['domain'])} by period {r['period']}: "
-            f"needs {_one(r['min_score'] or 0.0)}, reaches {_one(r['reached'] or 0.0)} at best "
-            f"(short {_one(r['shortfall'] or 0.0)})"
-        )
-        if r["row"] is not None:
-            text += f" — targets row {r['row']}"
-        lines.append(text)
-    return lines
-
-
-def _spend_lines(solution: Solution, currency: str) -> list[str]:
-    spend, by_period = plan_spend(solution)
-    budgets = [b.total for b in solution.scenario.budgets]
-    lines = [f"Spend: {_one(spend or 0.0)} of {_money(sum(budgets), currency)}"]
-    for t, (used, total) in enumerate(zip(by_period, budgets, strict=True), start=1):
-        lines.append(f"  period {t}: {_one(used or 0.0)} of {_money(total, currency)}")
-    return lines
-
-
-def _level_lines(solution: Solution) -> list[str]:
-    final = solution.scenario.horizon
-    records = [r for r in table_records(solution.readiness, READINESS_COLUMNS) if r["period"] == final]
-    if not records:
-        return []
-    lines = [f"Levels in period {final}:"]
-    for domain in solution.scenario.domains:
-        counts = [0] * len(schema.LEVEL_NAMES)
-        for r in records:
-            if r["domain"] == domain.id and r["level"] is not None:
-                counts[min(max(r["level"], 0), len(counts) - 1)] += 1
-        parts = [f"{n} {name}" for n, name in zip(counts, schema.LEVEL_NAMES, strict=True) if n]
-        lines.append(f"  {clean_text(domain.id)}: {', '.join(parts) if parts else 'no partner'}")
-    return lines
-
-
-def _top_option_lines(solution: Solution, currency: str, top: int = 5) -> list[str]:
-    allocation = solution.allocation
-    if len(allocation) == 0:
-        return ["Options funded: none"]
-    by_option = allocation.groupby("option", sort=False)[["units", "cost"]].sum()
-    ranked = sorted(by_option.itertuples(name=None), key=lambda r: (-float(r[2]), str(r[0])))
-    lines = [f"Top options by cost ({min(top, len(ranked))} of {len(ranked)}):"]
-    for option, units, cost in ranked[:top]:
-        noun = "unit" if _units(float(units)) == "1" else "units"
-        lines.append(
-            f"  {clean_text(option)}: {_units(float(units))} {noun}, {_money(float(cost), currency)}"
-        )
-    return lines
+def _json_data(
+    solution: Solution,
+    inputs: list[str | os.PathLike[str]],
+    fingerprints: list[dict[str, Any]] | None,
+    comparison: Comparison | None,
+) -> dict[str, Any]:
+    data = to_json(solution, inputs, fingerprints=fingerprints)
+    if comparison is not None:
+        data["comparison"] = comparison_json(comparison)
+    return data
 
 
 __all__ = [
     "CSV_FILES",
-    "csv_cell",
+    "comparison_json",
     "input_fingerprints",
     "solution_from_json",
-    "summary",
     "to_json",
     "write_report",
 ]

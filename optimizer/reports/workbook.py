@@ -15,7 +15,6 @@ import xlsxwriter.utility
 from ..results import Solution
 from .figures import domain_readiness, spend_table
 from .records import (
-    NUMBER_FORMATS,
     READINESS_COLUMNS,
     CellKind,
     Column,
@@ -24,64 +23,18 @@ from .records import (
     solution_tables,
     summary_rows,
 )
+from .theme import EXCEL_PATTERNS, LEVEL_COLOURS, LEVEL_TEXT_COLOURS, TYPE_COLOURS
+from .writers import (
+    WORKBOOK_OPTIONS,
+    display_width,
+    excel_money_format,
+    sheet_formats,
+    write_cell,
+    write_rows,
+)
 
 if TYPE_CHECKING:
     from ..studies.comparison import Comparison
-
-
-def _display_width(value: Any, kind: CellKind) -> int:
-    if value is None:
-        return 0
-    if kind == "text" or isinstance(value, str):
-        return len(str(value))
-    if kind == "int":
-        return len(str(value))
-    decimals = {"money": 2, "units": 2, "score": 1, "price": 4, "seconds": 2, "ratio": 2}[kind]
-    return len(f"{value:,.{decimals}f}")
-
-
-def _column_width(column: list[Any], kind: CellKind) -> int:
-    """The widest cell of a column as shown: numbers are widest at their extremes, so only
-    those two are formatted (6,000-row tables otherwise spend more here than in writing)."""
-    texts = [len(v) for v in column if isinstance(v, str)]
-    numbers = [v for v in column if v is not None and not isinstance(v, str)]
-    ends = [_display_width(v, kind) for v in (min(numbers), max(numbers))] if numbers else []
-    return max([0, *texts, *ends])
-
-
-def _write_cell(ws: Any, row: int, col: int, value: Any, kind: CellKind, formats: dict[str, Any]) -> None:
-    if value is None:
-        return
-    if isinstance(value, str):
-        ws.write_string(row, col, value)
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value)
-    else:
-        ws.write_number(row, col, value, formats.get(kind))
-
-
-def write_rows(
-    wb: Any,
-    formats: dict[str, Any],
-    name: str,
-    headers: list[tuple[str, CellKind]],
-    rows: list[list[Any]],
-    money_label: str = "",
-) -> Any:
-    """One sheet of plain rows: bold frozen header, autofilter, widths, number formats."""
-    ws = wb.add_worksheet(name)
-    extra = len(money_label) + 1 if money_label else 0
-    for j, (header, kind) in enumerate(headers):
-        ws.write_string(0, j, header, formats["header"])
-        column = [values[j] for values in rows]
-        for i, value in enumerate(column, start=1):
-            _write_cell(ws, i, j, value, kind, formats)
-        width = _column_width(column, kind)
-        width += extra if kind == "money" and width else 0
-        ws.set_column(j, j, min(max(width, len(header), 6), 60) + 2)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-    return ws
 
 
 def _write_table(
@@ -105,47 +58,12 @@ def _write_summary_sheet(wb: Any, formats: dict[str, Any], solution: Solution) -
     )
     # each value in its own format (the header list above gives one kind per column)
     for i, (_, value, kind) in enumerate(rows, start=1):
-        _write_cell(ws, i, 1, value, kind, formats)
-    ws.set_column(1, 1, min(max(_display_width(v, k) for _, v, k in rows) + 12, 80))
-
-
-# Colours of the four readiness levels, light to dark (ColorBrewer YlGnBu: safe for colour-blind
-# readers, and grey print keeps the order), and the text colour that reads on each.
-LEVEL_COLOURS = ("#FFFFCC", "#A1DAB4", "#41B6C4", "#225EA8")
-LEVEL_TEXT_COLOURS = ("#000000", "#000000", "#000000", "#FFFFFF")
-# Option types: Okabe-Ito colours, each with its own fill pattern for black-and-white print.
-TYPE_COLOURS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
-_EXCEL_PATTERNS = (
-    None,
-    "wide_upward_diagonal",
-    "small_grid",
-    "wide_downward_diagonal",
-    "dotted_diamond",
-    "dark_horizontal",
-    "large_confetti",
-    "dark_vertical",
-)
-
-
-def excel_money_format(currency: str, base: str = "#,##0.00") -> str:
-    """An Excel number format that shows the currency label after the number.
-
-    The label is quoted literal text; a '"' in it is written as \" between
-    quoted parts, control characters are dropped and long labels cut to 40
-    characters.
-    """
-    label = "".join(ch for ch in str(currency) if ch.isprintable()).strip()[:40]
-    if not label:
-        return base
-    return base + ' "' + label.replace('"', '"\\""') + '"'
+        write_cell(ws, i, 1, value, kind, formats)
+    ws.set_column(1, 1, min(max(display_width(v, k) for _, v, k in rows) + 12, 80))
 
 
 def _workbook_formats(wb: Any, solution: Solution) -> dict[str, Any]:
-    currency = solution.scenario.settings.currency
-    formats: dict[str, Any] = {"header": wb.add_format({"bold": True, "bottom": 1})}
-    number_formats = dict(NUMBER_FORMATS, money=excel_money_format(currency))
-    formats.update({k: wb.add_format({"num_format": f}) for k, f in number_formats.items()})
-    formats["money_label"] = "".join(ch for ch in str(currency) if ch.isprintable()).strip()[:40]
+    formats = sheet_formats(wb, solution.scenario.settings.currency)
     formats["wrap"] = wb.add_format({"text_wrap": True, "valign": "top"})
     formats["title"] = wb.add_format({"bold": True, "font_size": 14})
     for level, (fill, text) in enumerate(zip(LEVEL_COLOURS, LEVEL_TEXT_COLOURS, strict=True)):
@@ -170,7 +88,7 @@ def _colour_levels(ws: Any, formats: dict[str, Any], rows: int, level_col: int, 
 
 def _series_fill(index: int) -> dict[str, Any]:
     colour = TYPE_COLOURS[index % len(TYPE_COLOURS)]
-    pattern = _EXCEL_PATTERNS[index % len(_EXCEL_PATTERNS)]
+    pattern = EXCEL_PATTERNS[index % len(EXCEL_PATTERNS)]
     if pattern is None:
         return {"fill": {"color": colour}, "border": {"color": "#333333"}}
     return {
@@ -472,8 +390,7 @@ def _write_readme_sheet(wb: Any, formats: dict[str, Any], solution: Solution, sh
 
 
 def write_workbook(solution: Solution, path: Path, comparison: Comparison | None = None) -> None:
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    with xlsxwriter.Workbook(str(path), options) as wb:
+    with xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS) as wb:
         formats = _workbook_formats(wb, solution)
         _write_summary_sheet(wb, formats, solution)
         tables = solution_tables(solution)
