@@ -280,17 +280,23 @@ def solve(
     from .lp.solve import solve as solve_scenario
     from .reports.plan import to_json, write_report
     from .reports.text import summary
+    from .reports.writers import check_output
 
     source = input or example_path()
-    if export_model is not None and export_model.suffix.lower() not in (".mps", ".lp"):
-        raise OutputError(f"cannot export the model to '{export_model}': the name must end in .mps or .lp")
+    target = output or Path("reports") / f"{Path(source).stem}-plan.xlsx"
+    inputs = [p for p in (source, keep) if p]
+    if export_model is not None:
+        if export_model.suffix.lower() not in (".mps", ".lp"):
+            raise OutputError(
+                f"cannot export the model to '{export_model}': the name must end in .mps or .lp"
+            )
+        check_output(export_model, inputs, folder=False, what="model")
+    check_outputs(target, html_path, [*inputs, *[p for p in (export_model,) if p]])
     scenario = load_scenario(source)
     committed = None if keep is None else load_plan(keep, scenario)
     solution = solve_scenario(
         scenario, solver=solver, time_limit=time_limit, export_model=export_model, keep=committed
     )
-    target = output or Path("reports") / f"{Path(source).stem}-plan.xlsx"
-    inputs = [p for p in (source, keep) if p]
     written = [write_report(solution, target, inputs=[*inputs, *[p for p in (export_model,) if p]])]
     if html_path is not None:
         written.append(write_html_report(solution, html_path, inputs))
@@ -345,10 +351,11 @@ def evaluate(
     from .reports.text import comparison_summary, summary
     from .studies.comparison import compare as compare_plans
 
+    target = output or Path("reports") / f"{plan_path.stem}-evaluation.xlsx"
+    check_outputs(target, html_path, [input, plan_path])
     scenario = load_scenario(input)
     evaluation = evaluate_plan(scenario, load_plan(plan_path, scenario))
     comparison = compare_plans(evaluation, solver=solver, time_limit=time_limit) if compare else None
-    target = output or Path("reports") / f"{plan_path.stem}-evaluation.xlsx"
     written = [write_report(evaluation, target, inputs=[input, plan_path], comparison=comparison)]
     if html_path is not None:
         written.append(write_html_report(evaluation, html_path, [input, plan_path]))
@@ -362,6 +369,85 @@ def evaluate(
             data["comparison"] = comparison_json(comparison)
         click.echo(json.dumps(data, indent=2))
     sys.exit(EXIT_OK if evaluation.feasible else EXIT_PLAN_BREAKS_RULES)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--plan",
+    "plan_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The plan that was adopted (the allocation layout solve writes).",
+)
+@click.option(
+    "--actuals",
+    "actuals_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="What happened: a workbook or CSV folder with sheets spent and measured.",
+)
+@click.option(
+    "--from",
+    "replan_from",
+    required=True,
+    type=int,
+    metavar="PERIOD",
+    help="The first period to re-plan; earlier periods are history.",
+)
+@click.option(
+    "--recalibrate", is_flag=True, help="Re-plan with each measured partner's implied effectiveness."
+)
+@run_options("reports/<input>-replan.xlsx")
+@user_errors
+def replan(
+    input: Path,
+    plan_path: Path,
+    actuals_path: Path,
+    replan_from: int,
+    recalibrate: bool,
+    output: Path | None,
+    as_json: bool,
+    html_path: Path | None,
+    solver: str,
+    time_limit: float | None,
+) -> None:
+    """Re-plan the periods left from what really happened, moving as little money as possible.
+
+    Periods before PERIOD are history: units as really funded (the adopted plan's
+    where a period has no spent rows), readiness as measured. The re-plan finds
+    the best score for the years left, then the least spend, then, among those
+    plans, the one that moves the least money from the adopted plan. Beside it:
+    what changed, predicted against measured readiness, each partner's implied
+    effectiveness, and what keeping the adopted plan would cost.
+
+    \b
+    Examples:
+      interop replan inputs/example.xlsx --plan adopted.csv --actuals year2/ --from 3
+      interop replan inputs/example.xlsx --plan adopted.csv --actuals year2.xlsx --from 3 --recalibrate --json
+    """
+    from .io.actuals import check_replan_from, load_actuals
+    from .io.plan import load_plan
+    from .io.validate import load_scenario
+    from .reports.replan import replan_json, replan_summary, write_replan
+    from .studies.replan import replan as replan_scenario
+
+    inputs = [input, plan_path, actuals_path]
+    target = output or Path("reports") / f"{input.stem}-replan.xlsx"
+    check_outputs(target, html_path, inputs)
+    scenario = load_scenario(input)
+    check_replan_from(scenario, replan_from)
+    adopted = load_plan(plan_path, scenario)
+    actuals = load_actuals(actuals_path, scenario, replan_from)
+    result = replan_scenario(
+        scenario, adopted, actuals, replan_from, recalibrate=recalibrate, solver=solver, time_limit=time_limit
+    )
+    written = write_replan(result, target, html_path, inputs)
+    announce(replan_summary(result), as_json)
+    announce(f"Report written to {', '.join(map(str, written))}", as_json)
+    if as_json:
+        click.echo(json.dumps(replan_json(result, inputs), indent=2, allow_nan=False))
+    sys.exit(exit_status([result.status]))
 
 
 @main.command(context_settings=CONTEXT)
@@ -456,8 +542,9 @@ def report(result: Path, scenario: Path | None, output: Path | None, html_path: 
         raise InputError(
             [Problem(str(result), "expected --scenario: the scenario the result names is not found")]
         )
-    solution = solution_from_json(data, load_scenario(source), source=str(result))
     inputs = [result, source]
+    check_outputs(output or Path("reports") / f"{result.stem}.xlsx", html_path, inputs)
+    solution = solution_from_json(data, load_scenario(source), source=str(result))
     fingerprints = data.get("inputs") or None
     written = [
         write_report(
@@ -512,18 +599,22 @@ def study_input(input: Path | None) -> Path:
     return input or example_path()
 
 
-def check_study_outputs(output: Path, html_path: Path | None, source: Path) -> None:
-    """Refuse a report path that can never be written before any solve (an input, a bad suffix)."""
-    from .errors import OutputError
-    from .reports.study import check_output
+def check_outputs(output: Path, html_path: Path | None, inputs: list[Path], *, study: bool = False) -> None:
+    """Refuse, before any work, every path the run would write that can never be written (an input,
+    a bad suffix, a folder for a file): a run that refuses one of its outputs writes none of them."""
+    from .reports.html import check_html
 
-    check_output(output, [source])
+    if study:
+        from .reports.study import check_output
+
+        check_output(output, inputs)
+    else:
+        from .reports.plan import report_files
+        from .reports.writers import check_output
+
+        check_output(output, inputs, report_files())
     if html_path is not None:
-        if html_path.suffix.lower() not in (".html", ".htm"):
-            raise OutputError(f"Cannot write the HTML report to '{html_path}': use a name ending in .html.")
-        from .io import atomic
-
-        atomic.check_not_input([Path(os.path.realpath(html_path))], [source], str(html_path))
+        check_html(html_path, inputs)
 
 
 def finish_study(
@@ -535,11 +626,11 @@ def finish_study(
     as_json: bool,
     solver: str,
     time_limit: float | None,
-    base: Any = None,
-) -> Any:
+) -> None:
     """Write the study's report (and HTML page over the base plan), tell the user, print JSON.
 
-    Returns the base solution when one was solved (for --html), else `base`.
+    The page shows the base plan the study solved (tornado, Monte Carlo carry it as `result.base`);
+    only a study that solved none (sensitivity ranges phase 1 only, a sweep) has it solved here.
     """
     from .reports.study import study_json, study_sections, study_summary, write_study
 
@@ -548,14 +639,12 @@ def finish_study(
         from .lp.solve import solve as solve_scenario
         from .reports.html import write_html
 
-        if base is None:
-            base = solve_scenario(scenario, solver=solver, time_limit=time_limit)
+        base = getattr(result, "base", None) or solve_scenario(scenario, solver=solver, time_limit=time_limit)
         written.append(write_html(base, html_path, inputs=[source], extra_sections=study_sections(result)))
     announce(study_summary(result), as_json)
     announce(f"Report written to {', '.join(map(str, written))}", as_json)
     if as_json:
         click.echo(json.dumps(study_json(result, [source]), indent=2, allow_nan=False))
-    return base
 
 
 @main.command(context_settings=CONTEXT)
@@ -596,7 +685,7 @@ def sensitivity(
 
     source = study_input(input)
     target = output or Path("reports") / f"{source.stem}-sensitivity.xlsx"
-    check_study_outputs(target, html_path, source)
+    check_outputs(target, html_path, [source], study=True)
     scenario = load_scenario(source)
     result = sensitivity_report(
         scenario, solver=solver, time_limit=time_limit, extend_ranges=not basis_ranges
@@ -660,7 +749,7 @@ def sweep(
     source = study_input(input)
     target = output or Path("reports") / f"{source.stem}-sweep.xlsx"
     parse_values(values)  # a malformed VALUES fails before the scenario is read
-    check_study_outputs(target, html_path, source)
+    check_outputs(target, html_path, [source], study=True)
     scenario = load_scenario(source)
     p = parse_param(scenario, param)
     result = sweep_study(
@@ -703,27 +792,22 @@ def tornado(
       interop tornado
       interop tornado inputs/example.xlsx --delta 0.1 --html reports/tornado.html
     """
-    import math
 
     from .io.validate import load_scenario
-    from .lp.solve import solve as solve_scenario
     from .reports.text import summary
     from .studies.tornado import tornado as tornado_study
 
     source = study_input(input)
     target = output or Path("reports") / f"{source.stem}-tornado.xlsx"
-    check_study_outputs(target, html_path, source)
+    check_outputs(target, html_path, [source], study=True)
     scenario = load_scenario(source)
     result = tornado_study(
         scenario, delta=delta, solver=solver, workers=workers, scheduler=scheduler, time_limit=time_limit
     )
-    base = None
-    if math.isnan(result.base_score):  # the base scenario itself has no plan: say why, as solve does
-        base = solve_scenario(scenario, solver=solver, time_limit=time_limit)
-    base = finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit, base)
-    if base is not None and not base.has_plan:
-        announce(summary(base), as_json)
-        sys.exit(exit_status([base.status]))
+    finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
+    if not result.base.has_plan:  # the base scenario itself has no plan: say why, as solve does
+        announce(summary(result.base), as_json)
+        sys.exit(exit_status([result.base.status]))
     sys.exit(exit_status(list(result.table["status_low"]) + list(result.table["status_high"])))
 
 
@@ -779,7 +863,7 @@ def montecarlo(
 
     source = study_input(input)
     target = output or Path("reports") / f"{source.stem}-montecarlo.xlsx"
-    check_study_outputs(target, html_path, source)
+    check_outputs(target, html_path, [source], study=True)
     scenario = load_scenario(source)
     try:
         result = monte_carlo_study(

@@ -510,4 +510,12 @@ def test_browser_check_catches_a_broken_image(tmp_path: Path) -> None:
 
 
 def test_module_exports() -> None:
-    assert set(html_report.__all__) == {"Html", "Section", "Table", "figure_png", "render_html", "write_html"}
+    assert set(html_report.__all__) == {
+        "Html",
+        "Section",
+        "Table",
+        "check_html",
+        "figure_png",
+        "render_html",
+        "write_html",
+    }

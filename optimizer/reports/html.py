@@ -145,6 +145,13 @@ def render_html(
     )
 
 
+def check_html(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> Path:
+    """Refuse, before any work, an HTML page that could not be written (not .html, an input, ...)."""
+    if Path(path).suffix.lower() not in _HTML_SUFFIXES:
+        raise OutputError(f"Cannot write the HTML report to '{os.fspath(path)}': use a name ending in .html.")
+    return writers.check_output(path, inputs, folder=False, what="HTML report")
+
+
 def write_html(
     solution: Solution,
     path: str | os.PathLike[str],
@@ -167,9 +174,7 @@ def write_html(
         inputs = [inputs]
     inputs = list(inputs)
     shown = os.fspath(path)
-    if Path(path).suffix.lower() not in _HTML_SUFFIXES:
-        raise OutputError(f"Cannot write the HTML report to '{shown}': use a name ending in .html.")
-    target = writers.check_output(path, inputs, folder=False, what="HTML report")
+    target = check_html(path, inputs)
     page = render_html(solution, inputs, extra_sections=extra_sections, fingerprints=fingerprints)
 
     def write(temporary: Path) -> None:
@@ -182,4 +187,4 @@ def write_html(
     return target
 
 
-__all__ = ["Html", "Section", "Table", "figure_png", "render_html", "write_html"]
+__all__ = ["Html", "Section", "Table", "check_html", "figure_png", "render_html", "write_html"]

@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from . import writers
 from .records import (
     SUMMARY_COLUMNS,
     CellKind,
+    ReportTable,
     cell_value,
     comparison_tables,
     plan_spend,
@@ -43,8 +45,19 @@ if TYPE_CHECKING:
     from ..studies.comparison import Comparison
 
 CSV_FILES = ("summary.csv", "allocation.csv", "readiness.csv", "budget_use.csv", "shortfalls.csv")
-_FILE_SUFFIXES_REFUSED_AS_FOLDER = (".csv", ".xls", ".xlsm")
-_CSV_LIVE_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What a report adds beside its plan: tables (a sheet or CSV file each) and JSON keys.
+    `evaluate --compare` adds a comparison, `replan` what changed and what was measured."""
+
+    tables: Mapping[str, ReportTable] = field(default_factory=dict)
+    json: Mapping[str, Any] = field(default_factory=dict)
+
+
+def comparison_extras(comparison: Comparison) -> Extras:
+    return Extras(comparison_tables(comparison), {"comparison": comparison_json(comparison)})
 
 
 def comparison_json(comparison: Comparison) -> dict[str, Any]:
@@ -250,7 +263,7 @@ def solution_from_json(data: Any, scenario: Scenario, source: str = "result") ->
 
 
 def _csv_contents(
-    solution: Solution, comparison: Comparison | None
+    solution: Solution, extras: Extras
 ) -> Iterator[tuple[str, list[str], list[list[tuple[Any, CellKind]]]]]:
     """Each CSV file of the report: its name, headers and rows of (value, kind)."""
     yield (
@@ -258,7 +271,7 @@ def _csv_contents(
         [c.name for c in SUMMARY_COLUMNS],
         [[(k, "text"), (v, kind)] for k, v, kind in summary_rows(solution)],
     )
-    tables = solution_tables(solution) | (comparison_tables(comparison) if comparison is not None else {})
+    tables = solution_tables(solution) | dict(extras.tables)
     for name, (columns, records) in tables.items():
         yield (
             f"{name}.csv",
@@ -274,16 +287,19 @@ def write_report(
     *,
     fingerprints: list[dict[str, Any]] | None = None,
     comparison: Comparison | None = None,
+    extras: Extras | None = None,
 ) -> Path:
     """Write the report to `output` and return the (resolved) path written.
 
     An evaluated plan adds its violations; a `comparison` (evaluate --compare)
-    adds the side-by-side tables and, in JSON, both optima.
+    adds the side-by-side tables and, in JSON, both optima; `extras` any other
+    tables and JSON keys (a re-plan's).
 
     `.xlsx`: the report workbook; `.json`: `to_json` as a file; anything else:
     a folder with summary.csv, allocation.csv, readiness.csv, budget_use.csv
     and shortfalls.csv (always all five, shortfalls.csv possibly header only,
-    so no stale file of an earlier run survives). Parent folders are created.
+    so no stale file of an earlier run survives), and one file per extra table.
+    Parent folders are created.
     Raises OutputError when `output` is or lies in one of `inputs`, or when
     the file system refuses the write. The JSON report records the name and
     SHA-256 of every input (`input_fingerprints`), or `fingerprints` when
@@ -293,26 +309,20 @@ def write_report(
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     inputs = list(inputs)
+    extras = extras or (comparison_extras(comparison) if comparison is not None else Extras())
     return writers.write_output(
         output,
         inputs,
-        workbook=lambda path: write_workbook(solution, path, comparison),
-        data=lambda: _json_data(solution, inputs, fingerprints, comparison),
-        tables=lambda: _csv_contents(solution, comparison),
-        file_names=CSV_FILES,
+        workbook=lambda path: write_workbook(solution, path, extras.tables),
+        data=lambda: to_json(solution, inputs, fingerprints=fingerprints) | dict(extras.json),
+        tables=lambda: _csv_contents(solution, extras),
+        file_names=report_files(extras),
     )
 
 
-def _json_data(
-    solution: Solution,
-    inputs: list[str | os.PathLike[str]],
-    fingerprints: list[dict[str, Any]] | None,
-    comparison: Comparison | None,
-) -> dict[str, Any]:
-    data = to_json(solution, inputs, fingerprints=fingerprints)
-    if comparison is not None:
-        data["comparison"] = comparison_json(comparison)
-    return data
+def report_files(extras: Extras | None = None) -> tuple[str, ...]:
+    """The CSV files of a report folder."""
+    return CSV_FILES + tuple(f"{name}.csv" for name in (extras.tables if extras else {}))
 
 
 __all__ = [

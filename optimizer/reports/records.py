@@ -76,6 +76,8 @@ VIOLATION_COLUMNS = (
 )
 SUMMARY_COLUMNS = (Column("key", "text"), Column("value", "text"))
 
+ReportTable = tuple[tuple[Column, ...], list[dict[str, Any]]]  # a table's columns and its plain records
+
 NUMBER_FORMATS = {
     "int": "0",
     "money": "#,##0.00",

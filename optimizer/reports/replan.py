@@ -1,21 +1,27 @@
 """What a re-plan reports beside its plan: what changed, predicted against measured, effectiveness.
 
-The re-planned plan itself is reported as any plan is (reports/plan.py); this module adds the
-tables and sentences of the re-plan: JSON keys `money_moved`, `changes`, `evaluation`,
-`effectiveness` and `kept`, and the terminal account of them.
+The re-planned plan itself is reported as any plan is (`plan`, `html`); this module adds the re-plan's
+tables (a sheet or CSV file each), its JSON keys (`money_moved`, `changes`, `evaluation`,
+`effectiveness`, `kept`), its HTML sections (a picture of predicted against measured readiness) and
+its lines in the terminal.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..studies.replan import Replan
-from .plan import clean_text, summary, to_json
-from .records import VIOLATION_COLUMNS, Column, cell_value, table_records
+from . import writers
+from .html import Section, Table, check_html, write_html
+from .pictures import Pictures
+from .plan import Extras, report_files, write_report
+from .records import VIOLATION_COLUMNS, Column, ReportTable, cell_value, table_records
+from .text import summary
+from .theme import BLUE, cell, clean_text, plural
 
 CHANGE_COLUMNS = (
     Column("option", "text"),
@@ -36,42 +42,118 @@ EVALUATION_COLUMNS = (
 EFFECTIVENESS_COLUMNS = (Column("partner", "text"), Column("factor", "ratio"), Column("cells", "int"))
 
 
-def replan_tables(result: Replan) -> dict[str, tuple[tuple[Column, ...], pd.DataFrame]]:
-    """The re-plan's own tables, by sheet (and CSV file) name, with their columns."""
+def replan_tables(result: Replan) -> dict[str, ReportTable]:
+    """The re-plan's own tables, by sheet (and CSV file) name."""
     return {
-        "changes": (CHANGE_COLUMNS, result.changes),
-        "evaluation": (EVALUATION_COLUMNS, result.evaluation),
-        "effectiveness": (EFFECTIVENESS_COLUMNS, result.effectiveness),
+        name: (columns, table_records(frame, columns))
+        for name, columns, frame in (
+            ("changes", CHANGE_COLUMNS, result.changes),
+            ("evaluation", EVALUATION_COLUMNS, result.evaluation),
+            ("effectiveness", EFFECTIVENESS_COLUMNS, result.effectiveness),
+        )
     }
-
-
-def replan_json(result: Replan, inputs: Iterable[str | os.PathLike[str]] = ()) -> dict[str, Any]:
-    """The plan's JSON (allocation over the whole horizon, history included) and the re-plan's keys."""
-    data = to_json(result.solution, inputs)
-    kept = result.kept
-    data.update(
-        {
-            "replan_from": result.replan_from,
-            "recalibrated": result.recalibrated,
-            "money_moved": cell_value(result.money_moved, "money"),
-            **{
-                name: table_records(table, columns)
-                for name, (columns, table) in replan_tables(result).items()
-            },
-            "kept": {
-                "score": cell_value(kept.score, "score"),
-                "spend": cell_value(kept.spend, "money"),
-                "violations": table_records(future_violations(result), VIOLATION_COLUMNS),
-            },
-        }
-    )
-    return data
 
 
 def future_violations(result: Replan) -> pd.DataFrame:
     """Rules the adopted plan, kept as it is, breaks from the re-plan period on (the past is history)."""
     violations = result.kept.violations
     return violations[violations["period"].astype(int) >= result.replan_from]
+
+
+def replan_extras(result: Replan) -> Extras:
+    tables = replan_tables(result)
+    kept = result.kept
+    return Extras(
+        tables,
+        {
+            "replan_from": result.replan_from,
+            "recalibrated": result.recalibrated,
+            "money_moved": cell_value(result.money_moved, "money"),
+            **{name: records for name, (_, records) in tables.items()},
+            "kept": {
+                "score": cell_value(kept.score, "score"),
+                "spend": cell_value(kept.spend, "money"),
+                "violations": table_records(future_violations(result), VIOLATION_COLUMNS),
+            },
+        },
+    )
+
+
+def replan_json(result: Replan, inputs: list[str | os.PathLike[str]]) -> dict[str, Any]:
+    """The plan's JSON (allocation over the whole horizon, history included) and the re-plan's keys."""
+    from .plan import to_json
+
+    return to_json(result.solution, inputs) | dict(replan_extras(result).json)
+
+
+def replan_sections(result: Replan) -> list[Section]:
+    """What the HTML page shows after the plan: the changes, measured against predicted, effectiveness."""
+    sections = []
+    if result.solution.has_plan:
+        rows = [
+            [r.option, r.partner, r.period, cell(r.adopted), cell(r.replanned), cell(r.money_moved)]
+            for r in result.changes.itertuples(index=False)
+        ]
+        note = f"{plural(len(rows), 'allocation')} changed, {cell(result.money_moved)} money moved in all."
+        sections.append(
+            Section(
+                f"What the re-plan from period {result.replan_from} changes",
+                Table(["option", "partner", "period", "adopted", "re-planned", "money moved"], rows)
+                if rows
+                else "Nothing: the adopted plan is still the best for the years left.",
+                note=note,
+            )
+        )
+    if len(result.evaluation):
+        sections.append(
+            Section(
+                "Measured against predicted readiness",
+                _measured_figure(result.evaluation),
+                alt=f"Scatter of {len(result.evaluation)} measured readiness cells against the model's "
+                "prediction; points below the diagonal did worse than predicted.",
+                note="Each point is one partner, domain and period; below the diagonal is below prediction.",
+            )
+        )
+        rows = [[r.partner, cell(r.factor), r.cells] for r in result.effectiveness.itertuples(index=False)]
+        note = (
+            "Re-planned with these factors."
+            if result.recalibrated
+            else "Use --recalibrate to re-plan with them."
+        )
+        sections.append(
+            Section("Implied effectiveness", Table(["partner", "factor", "cells"], rows), note=note)
+        )
+    return sections
+
+
+def _measured_figure(evaluation: pd.DataFrame) -> bytes:
+    pictures = Pictures()
+    with pictures.context():
+        fig = pictures.Figure(figsize=(4.2, 4.0))
+        ax = fig.add_subplot()
+        low = float(min(evaluation["predicted"].min(), evaluation["measured"].min()))
+        high = float(max(evaluation["predicted"].max(), evaluation["measured"].max()))
+        ax.plot([low, high], [low, high], color="#777777", linestyle="--", linewidth=1)
+        ax.scatter(evaluation["predicted"], evaluation["measured"], s=14, color=BLUE)
+        ax.set_xlabel("predicted readiness")
+        ax.set_ylabel("measured readiness")
+        fig.tight_layout()
+        return pictures.png(fig)
+
+
+def write_replan(
+    result: Replan, output: Path, html_path: Path | None, inputs: list[str | os.PathLike[str]]
+) -> list[Path]:
+    """The report (workbook, JSON or CSV folder) and the HTML page; both paths are checked before
+    either is written, so a refused page never leaves a report behind."""
+    extras = replan_extras(result)
+    writers.check_output(output, inputs, report_files(extras))
+    if html_path is not None:
+        check_html(html_path, inputs)
+    written = [write_report(result.solution, output, inputs, extras=extras)]
+    if html_path is not None:
+        written.append(write_html(result.solution, html_path, inputs, extra_sections=replan_sections(result)))
+    return written
 
 
 def replan_summary(result: Replan) -> str:
@@ -83,20 +165,20 @@ def replan_summary(result: Replan) -> str:
         lines[-1] += ", with each measured partner's effectiveness recalibrated"
     if result.solution.has_plan:
         lines.append(
-            f"Money moved from the adopted plan: {result.money_moved:.1f}{money} "
-            f"({len(result.changes)} allocation{'s' if len(result.changes) != 1 else ''} changed)"
+            f"Money moved from the adopted plan: {cell(result.money_moved)}{money} "
+            f"({plural(len(result.changes), 'allocation')} changed)"
         )
         kept, broken = result.kept, len(future_violations(result))
         lost, extra = kept.score - result.solution.score, kept.spend - result.solution.spend
         lines.append(
             f"Keeping the adopted plan instead: score {kept.score:.1f} ({lost:+.1f}), "
             f"spend {kept.spend:.1f}{money} ({extra:+.1f})"
-            + (f", breaking {broken} rule{'s' if broken != 1 else ''}" if broken else "")
+            + (f", breaking {plural(broken, 'rule')}" if broken else "")
         )
     if len(result.evaluation):
         worst = result.evaluation.loc[result.evaluation["difference"].abs().idxmax()]
         lines.append(
-            f"Measured against predicted: {len(result.evaluation)} cells, largest difference "
+            f"Measured against predicted: {plural(len(result.evaluation), 'cell')}, largest difference "
             f"{worst['difference']:+.1f} ({clean_text(worst['partner'])}, {clean_text(worst['domain'])}, "
             f"period {int(worst['period'])})"
         )

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import printable as clean_text  # user text safe for a terminal
+
 # Colours of the four readiness levels, light to dark (ColorBrewer YlGnBu: safe for colour-blind
 # readers, and grey print keeps the order), and the text colour that reads on each.
 LEVEL_COLOURS = ("#FFFFCC", "#A1DAB4", "#41B6C4", "#225EA8")
@@ -108,13 +110,6 @@ def cell(value: Any, decimals: int = 2) -> str:
     if isinstance(value, (float, np.floating)):
         return number(value, decimals)
     return clean_text(value)
-
-
-def clean_text(text: Any) -> str:
-    """User text safe for a terminal: control characters shown escaped, never obeyed."""
-    return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
-    )
 
 
 def plural(n: int, word: str) -> str:

@@ -6,8 +6,9 @@ after) and a README sheet that explains every sheet and column. User text is wri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import xlsxwriter
 import xlsxwriter.utility
@@ -18,8 +19,8 @@ from .records import (
     READINESS_COLUMNS,
     CellKind,
     Column,
+    ReportTable,
     cell_value,
-    comparison_tables,
     solution_tables,
     summary_rows,
 )
@@ -32,9 +33,6 @@ from .writers import (
     write_cell,
     write_rows,
 )
-
-if TYPE_CHECKING:
-    from ..studies.comparison import Comparison
 
 
 def _write_table(
@@ -328,6 +326,34 @@ _SHEET_HELP: dict[str, tuple[str, dict[str, str]]] = {
             "<plan>_cost": "Their cost.",
         },
     ),
+    "changes": (
+        "interop replan: every allocation of the re-planned periods that differs from the adopted plan.",
+        {
+            "option / partner / period": "Where the allocation changed.",
+            "adopted": "Units the adopted plan had.",
+            "replanned": "Units the re-plan has.",
+            "money_moved": "unit_cost x cost_factor x the difference in units.",
+        },
+    ),
+    "evaluation": (
+        "interop replan: each measured readiness beside the readiness the model predicted from the units "
+        "really funded.",
+        {
+            "partner / domain / period": "The measured cell (measured at the end of the period).",
+            "predicted": "Readiness the model predicts from what was really funded (capped).",
+            "measured": "Readiness measured.",
+            "difference": "measured - predicted.",
+        },
+    ),
+    "effectiveness": (
+        "interop replan: each measured partner's implied effectiveness.",
+        {
+            "partner": "Partner id.",
+            "factor": "The least-squares factor on its effectiveness that best explains its measured gains "
+            "over baseline (1: as modelled).",
+            "cells": "Measurements it rests on (those below the score cap with a modelled gain).",
+        },
+    ),
     "spend_by_period": (
         "Spend of the plan per period, split by option type, against the period budget; "
         "with a stacked column chart (the dashed line is the budget).",
@@ -389,7 +415,8 @@ def _write_readme_sheet(wb: Any, formats: dict[str, Any], solution: Solution, sh
     ws.set_column(2, 2, 100, formats["wrap"])
 
 
-def write_workbook(solution: Solution, path: Path, comparison: Comparison | None = None) -> None:
+def write_workbook(solution: Solution, path: Path, extra: Mapping[str, ReportTable] | None = None) -> None:
+    """The report workbook; `extra` tables (a comparison, a re-plan's changes) each get a sheet."""
     with xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS) as wb:
         formats = _workbook_formats(wb, solution)
         _write_summary_sheet(wb, formats, solution)
@@ -404,9 +431,8 @@ def write_workbook(solution: Solution, path: Path, comparison: Comparison | None
         if solution.status == "infeasible" or tables["shortfalls"][1]:
             _write_table(wb, formats, "shortfalls", *tables["shortfalls"])
             sheets.append("shortfalls")
-        extra = {"violations": tables["violations"]} if "violations" in tables else {}
-        extra |= comparison_tables(comparison) if comparison is not None else {}
-        for name, table in extra.items():
+        violations = {"violations": tables["violations"]} if "violations" in tables else {}
+        for name, table in (violations | dict(extra or {})).items():
             _write_table(wb, formats, name, *table)
             sheets.append(name)
         if solution.has_plan:

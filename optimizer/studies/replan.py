@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from .. import readiness
-from ..evaluation import evaluate, money_use
+from ..evaluation import TOLERANCE, evaluate, money_use
 from ..io.actuals import Actuals, check_replan_from
 from ..lp import model as lp
 from ..lp.solve import run, solve, units_of
-from ..results import Solution, allocation_table, readiness_table, units_array
+from ..results import Solution, allocation_table, units_array
 from ..scenario import FixedUnits, History, ReadinessShift, Scenario
 from .variants import unit_money
 
@@ -81,9 +81,7 @@ def replan(
     kept_units = np.where(np.arange(scenario.horizon) < replan_from - 1, history, planned)
     kept = evaluate(future, allocation_table(future, kept_units))
     replanned = units_array(future, solution.allocation)
-    changes = changes_table(
-        future, planned, replanned, replan_from, lp.spend_ceiling(solution.spend) - solution.spend
-    )
+    changes = changes_table(future, planned, replanned, replan_from)
     return Replan(
         status=solution.status,
         solution=solution,
@@ -196,7 +194,13 @@ def replan_scenario(
 def least_moved(
     solution: Solution, planned: np.ndarray, replan_from: int, solver: str, time_limit: float | None
 ) -> Solution:
-    """Phase 3: of the plans with the re-plan's score and spend, the one closest to the adopted plan."""
+    """Phase 3: of the plans with the re-plan's score and spend, the one closest to the adopted plan.
+
+    A unit that moves by less than evaluate's tolerance on money (TOLERANCE x the spend) moved only by
+    the solvers' tolerances on phases 1 to 3: it keeps the adopted number, so that a year that went
+    exactly as planned re-plans to the adopted plan itself.
+    """
+    started = time.perf_counter()
     scenario = solution.scenario
     model = lp.build(scenario)
     phase3 = lp.least_moved(model, float(solution.score), solution.spend, planned, replan_from)
@@ -206,27 +210,31 @@ def least_moved(
             solution, message="phase 3 (least money moved) did not finish: the plan shown is phase 2's"
         )
     units = units_of(scenario, model, outcome.values()[: model.column_count])
-    allocation = allocation_table(scenario, units)
-    use = money_use(scenario, allocation).assign(shadow_price=solution.budget_use["shadow_price"].to_numpy())
-    return replace(
-        solution,
-        allocation=allocation,
-        readiness=readiness_table(scenario, readiness.raw_readiness(scenario, units)),
-        budget_use=use,
+    moved = unit_money(scenario)[:, :, None] * np.abs(units - planned)
+    noise = TOLERANCE * max(1.0, solution.spend)
+    future = np.arange(scenario.horizon) >= replan_from - 1
+    units = np.where(future & (moved <= noise), planned, units)
+    prices = solution.budget_use["shadow_price"].to_numpy()
+    return Solution.of_plan(
+        scenario,
+        units,
+        solution.status,
+        solution.solver,
+        started - solution.seconds,
+        score=solution.score,
+        money=lambda allocation: money_use(scenario, allocation).assign(shadow_price=prices),
+        message=solution.message,
+        model=solution.model,
     )
 
 
 def changes_table(
-    scenario: Scenario, planned: np.ndarray, replanned: np.ndarray, replan_from: int, noise: float
+    scenario: Scenario, planned: np.ndarray, replanned: np.ndarray, replan_from: int
 ) -> pd.DataFrame:
-    """Every planned unit (period >= replan_from) the re-plan changes, with the money moved.
-
-    A change of less than `noise` money (eps_S: what phases 2 and 3 may give up, model.md) is the
-    solver's rounding, not a change to tell a partner about.
-    """
+    """Every planned unit (period >= replan_from) the re-plan changes, with the money moved."""
     money = unit_money(scenario)[:, :, None] * np.abs(replanned - planned)
     money[:, :, : replan_from - 1] = 0.0
-    o, p, t = np.nonzero(money > noise)
+    o, p, t = np.nonzero(money > 0)
     return pd.DataFrame(
         {
             "option": pd.Series([scenario.options[i].id for i in o], dtype=object),
