@@ -15,14 +15,13 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .. import readiness
-from ..errors import OutputError, SolverError
+from ..errors import SolverError
 from ..evaluation import evaluate, money_use
 from ..lp import model as lp
 from ..results import (
@@ -378,20 +377,6 @@ def warm_least_money(first: Run, phase2: lp.Model, time_limit: float | None) -> 
     return run_within(highs, time_limit)
 
 
-def export(model: lp.Model, path: str | os.PathLike[str]) -> None:
-    """Write the phase-1 LP as .mps or .lp, through PuLP, so any solver can check it."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in (".mps", ".lp"):
-        raise OutputError(f"cannot export the model to '{target}': the name must end in .mps or .lp")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    prob = to_pulp(model)[0]
-    if suffix == ".mps":
-        prob.writeMPS(str(target), with_objsense=True)
-    else:
-        prob.writeLP(str(target))
-
-
 @dataclass(frozen=True)
 class Optimum:
     """What both phases found, as numbers, before any table is made: all a study needs of a solve."""
@@ -415,6 +400,8 @@ def optimise(
     started = time.perf_counter()
     model = lp.build(scenario, committed=committed)
     if export_model is not None:
+        from .export import export  # here: export reads to_pulp from this module
+
         export(model, export_model)
     first = run(model, solver, time_limit)
     if not first.has_plan:
