@@ -50,6 +50,7 @@ from ..studies.sweep import SweepResult
 from ..studies.tornado import TornadoResult
 from ..studies.variants import BUDGET_KINDS
 from .plan import clean_text as clean
+from .printing import set_up_printing
 
 if TYPE_CHECKING:
     from .html import Section
@@ -382,7 +383,7 @@ def _line_chart(
     return chart
 
 
-def _write_workbook(result: Study, path: Path) -> None:
+def _write_workbook(result: Study, path: Path, inputs: list[str | os.PathLike[str]]) -> None:
     tables = study_tables(result)
     with xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS) as wb:
         formats = _formats(wb, _currency(result))
@@ -395,6 +396,7 @@ def _write_workbook(result: Study, path: Path) -> None:
         summary_ws = sheets["summary"][0]
         summary_ws.set_column(1, 1, 60)
         _add_charts(wb, result, sheets)
+        set_up_printing(wb, inputs[0] if inputs else "")  # the scenario, named in the footer
 
 
 def _column(table: StudyTable, name: str) -> int:
@@ -594,7 +596,7 @@ def write_study(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if kind == "xlsx":
-            atomic.write_file_atomically(target, lambda path: _write_workbook(result, path))
+            atomic.write_file_atomically(target, lambda path: _write_workbook(result, path, inputs))
         elif kind == "json":
             atomic.write_file_atomically(target, lambda path: _write_json(result, path, inputs))
         else:

@@ -14,6 +14,7 @@ import xlsxwriter.utility
 
 from ..results import Solution
 from .figures import domain_readiness, spend_table
+from .printing import set_up_printing
 from .records import (
     NUMBER_FORMATS,
     READINESS_COLUMNS,
@@ -498,3 +499,4 @@ def write_workbook(solution: Solution, path: Path, comparison: Comparison | None
         _write_domain_sheet(wb, formats, solution)
         sheets.append("readiness_by_domain")
         _write_readme_sheet(wb, formats, solution, sheets)
+        set_up_printing(wb, solution.scenario.source)
