@@ -443,6 +443,14 @@ footer { color: var(--muted); margin-top: 28px; font-size: 12px; }
   summary { color: var(--ink); }
 }
 @page { margin: 12mm; }
+/* ---- printing: every figure whole on one page, long tables flowing between rows ---- */
+@media print {
+  figure img { max-height: 80vh; object-fit: contain; }
+  table { break-inside: auto; }
+  .card table, figure table { break-inside: avoid; }
+  thead { display: table-header-group; }
+}
+/* ---- end of printing ---- */
 """
 )
 
