@@ -7,7 +7,9 @@ under their table: beside it they would make the page as wide as both and shrink
 to fit; a chart that would straddle a page break starts the next page instead.
 
 `set_up_printing(wb, scenario)` does all of it in one call, just before the workbook closes,
-from what xlsxwriter holds of each sheet by then: column widths, cells and charts.
+from what xlsxwriter holds of each sheet by then: column widths, cells and charts. Those are
+xlsxwriter's internals (3.3), read and placed here only; tests/test_real_programs.py prints
+the workbooks in LibreOffice and would show a change.
 """
 
 from __future__ import annotations
