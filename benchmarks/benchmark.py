@@ -16,7 +16,7 @@ tiny solve run first, so lazy imports and first-call costs are not counted):
   (the arrays passed to HiGHS), the reads of values and duals
   (solver.Run.values, row_duals) and highspy.Highs.run, so the numbers
   follow solve.solve as it is, whatever it does between those calls;
-- the floor: the phase-1 model exported to MPS (optimizer.lp.solve.export) and
+- the floor: the phase-1 model exported to MPS (optimizer.lp.export.export) and
   solved by highspy alone with the HiGHS options that our phase 1 ran with
   (copied from its Highs object); only run() counts, reading the file is
   shown apart. ratio = end to end / floor.
@@ -308,7 +308,7 @@ def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool)
     mps = workdir / f"{name}.mps"
     started = time.perf_counter()
     model = lp.build(scenario)
-    solving.export(model, mps)
+    project_module("lp.export").export(model, mps)
     out["export"] = time.perf_counter() - started
     reads, solves = [], []
     for _ in range(repeat):
@@ -464,7 +464,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
 
     # (c) the same sweep in highspy alone, on the exported phase-1 model
     mps = workdir / f"sweep-{name}.mps"
-    solving.export(lp.build(scenario), mps)
+    project_module("lp.export").export(lp.build(scenario), mps)
     options = changed_options(ours)
     started = time.perf_counter()
     highs = new_highs(options)

@@ -10,6 +10,7 @@ import pytest
 
 from optimizer.io.synthetic import generate
 from optimizer.lp import model as lp
+from optimizer.lp.export import export
 from optimizer.scenario import Settings
 
 solving = importlib.import_module("optimizer.lp.solve")
@@ -84,7 +85,7 @@ def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
     committed[0, 0, scenario.horizon - 1] = 1.0  # a lag ending past the horizon: a column only keep makes
     model = lp.build(scenario, elastic=elastic, committed=committed)
     direct = highs_interface.to_highs(model).getLp()
-    solving.export(model, tmp_path / "model.mps")
+    export(model, tmp_path / "model.mps")
     with highs_interface.quiet_stdout():
         reader = highspy.Highs()
     reader.setOptionValue("output_flag", False)

@@ -10,17 +10,15 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import OutputError
 from ..evaluation import evaluate, money_use
 from ..lp import model as lp
 from ..results import SHORTFALL_COLUMNS, Solution, units_array
 from ..scenario import Scenario
-from .cbc import to_pulp
+from .export import export
 from .solvers import available_solvers, check_solver
 from .status import Run, Status
 
@@ -54,20 +52,6 @@ def run(model: lp.Model, solver: str, time_limit: float | None) -> Run:
 def phase2(first: Run, least: lp.Model, solver: str, time_limit: float | None) -> Run:
     """Phase 2 (`least` is lp.least_money of phase 1) in the solver's phase-1 model, warm."""
     return check_solver(solver).least_money(first, least, time_limit)
-
-
-def export(model: lp.Model, path: str | os.PathLike[str]) -> None:
-    """Write the phase-1 LP as .mps or .lp, through PuLP, so any solver can check it."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in (".mps", ".lp"):
-        raise OutputError(f"cannot export the model to '{target}': the name must end in .mps or .lp")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    prob = to_pulp(model)[0]
-    if suffix == ".mps":
-        prob.writeMPS(str(target), with_objsense=True)
-    else:
-        prob.writeLP(str(target))
 
 
 @dataclass(frozen=True)

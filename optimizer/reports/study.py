@@ -44,6 +44,7 @@ from ..studies.tornado import TornadoResult
 from . import montecarlo, sensitivity, sweep, text, tornado, writers
 from .html import Section
 from .plan import input_fingerprints
+from .printing import set_up_printing
 from .study_tables import cell_value, key_values
 from .writers import WORKBOOK_OPTIONS, SheetTable, check_output
 
@@ -123,7 +124,7 @@ def study_summary(result: Study) -> str:
     return _report(result).summary(result)
 
 
-def _write_workbook(result: Study, path: Path) -> None:
+def _write_workbook(result: Study, path: Path, inputs: list[str | os.PathLike[str]]) -> None:
     currency = getattr(result, "currency", "")  # only a sensitivity report prices money
     with xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS) as wb:
         formats = writers.sheet_formats(wb, currency, ratio="0.000")
@@ -135,6 +136,7 @@ def _write_workbook(result: Study, path: Path) -> None:
             sheets[table.name] = (ws, table)
         sheets["summary"][0].set_column(1, 1, 60)
         _report(result).charts(wb, result, sheets)
+        set_up_printing(wb, inputs[0] if inputs else "")  # the scenario, named in the footer
 
 
 def write_study(
@@ -152,7 +154,7 @@ def write_study(
     return writers.write_output(
         output,
         inputs,
-        workbook=lambda path: _write_workbook(result, path),
+        workbook=lambda path: _write_workbook(result, path, inputs),
         data=lambda: study_json(result, inputs),
         tables=lambda: ((f"{t.name}.csv", [h for h, _ in t.headers], t.cells()) for t in tables),
         file_names=[f"{t.name}.csv" for t in tables],

@@ -15,6 +15,7 @@ import xlsxwriter.utility
 
 from ..results import Solution
 from .figures import domain_readiness, spend_table
+from .printing import set_up_printing
 from .records import (
     READINESS_COLUMNS,
     CellKind,
@@ -441,3 +442,4 @@ def write_workbook(solution: Solution, path: Path, extra: Mapping[str, ReportTab
         _write_domain_sheet(wb, formats, solution)
         sheets.append("readiness_by_domain")
         _write_readme_sheet(wb, formats, solution, sheets)
+        set_up_printing(wb, solution.scenario.source)
