@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .errors import InputError, OutputError, Problem, SolverError
     from .evaluation import evaluate
+    from .io.actuals import Actuals, load_actuals
     from .io.plan import load_plan
     from .io.synthetic import generate
     from .io.template import write_scenario, write_template
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from .studies.comparison import Comparison, compare
     from .studies.montecarlo import MonteCarloResult, monte_carlo
     from .studies.ranging import SensitivityReport, sensitivity
+    from .studies.replan import Replan, replan
     from .studies.sweep import SweepResult, sweep
     from .studies.tornado import TornadoResult, tornado
     from .studies.variants import (
@@ -56,6 +58,8 @@ _WHERE = {
     "Problem": "errors",
     "SolverError": "errors",
     "evaluate": "evaluation",
+    "Actuals": "io.actuals",
+    "load_actuals": "io.actuals",
     "load_plan": "io.plan",
     "generate": "io.synthetic",
     "write_scenario": "io.template",
@@ -83,6 +87,8 @@ _WHERE = {
     "monte_carlo": "studies.montecarlo",
     "SensitivityReport": "studies.ranging",
     "sensitivity": "studies.ranging",
+    "Replan": "studies.replan",
+    "replan": "studies.replan",
     "SweepResult": "studies.sweep",
     "sweep": "studies.sweep",
     "TornadoResult": "studies.tornado",
@@ -100,6 +106,10 @@ _WHERE = {
 }
 
 __all__ = [
+    "Actuals",
+    "Replan",
+    "load_actuals",
+    "replan",
     "Budget",
     "Comparison",
     "Domain",

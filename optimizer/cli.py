@@ -233,6 +233,11 @@ def _apply(*options: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Cal
     return decorate
 
 
+def given_file(name: str, dest: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A required input file or folder that must exist."""
+    return click.option(name, dest, required=True, type=click.Path(exists=True, path_type=Path), help=help)
+
+
 def announce(text: str, as_json: bool) -> None:
     """Human text: standard output, or standard error when standard output carries JSON."""
     click.echo(text, err=as_json)
@@ -311,12 +316,10 @@ def solve(
 
 @main.command(context_settings=CONTEXT)
 @click.argument("input", type=click.Path(exists=True, path_type=Path))
-@click.option(
+@given_file(
     "--plan",
     "plan_path",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="The plan: a CSV file, a folder with allocation.csv, or a workbook with an 'allocation' sheet.",
+    "The plan: a CSV file, a folder with allocation.csv, or a workbook with an 'allocation' sheet.",
 )
 @click.option(
     "--compare", is_flag=True, help="Also solve the optimum, and the optimum at the plan's own spend."
@@ -373,19 +376,9 @@ def evaluate(
 
 @main.command(context_settings=CONTEXT)
 @click.argument("input", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--plan",
-    "plan_path",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="The plan that was adopted (the allocation layout solve writes).",
-)
-@click.option(
-    "--actuals",
-    "actuals_path",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="What happened: a workbook or CSV folder with sheets spent and measured.",
+@given_file("--plan", "plan_path", "The plan that was adopted (the allocation layout solve writes).")
+@given_file(
+    "--actuals", "actuals_path", "What happened: a workbook or CSV folder with sheets spent and measured."
 )
 @click.option(
     "--from",

@@ -73,23 +73,17 @@ def money_use(scenario: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
     types = allocation["option"].map({o.id: o.type for o in scenario.options})
     setups = setup_table(scenario, allocation)
     records = []
-    for budget in scenario.budgets:
-        in_period = allocation["period"] == budget.period
-        held = setups[setups["period"] == budget.period]
-        spent = float(allocation.loc[in_period, "cost"].sum() + held["setup_cost"].sum())
-        records.append(("period", budget.period, "", budget.total, spent))
-        for kind, limit in budget.by_type.items():
-            spent = float(allocation.loc[in_period & (types == kind), "cost"].sum())
-            spent += float(held.loc[held["type"] == kind, "setup_cost"].sum())
-            records.append(("type", budget.period, kind, limit, spent))
-    for partner in scenario.partners:
-        if partner.max_spend is None:
-            continue
-        for t in scenario.periods:
-            mask = (allocation["period"] == t) & (allocation["partner"] == partner.id)
-            records.append(
-                ("partner", t, partner.id, partner.max_spend, float(allocation.loc[mask, "cost"].sum()))
-            )
+    for money in scenario.money_limits():
+        in_period = allocation["period"] == money.period
+        held = setups[setups["period"] == money.period]
+        if money.kind == "period":
+            spent = allocation.loc[in_period, "cost"].sum() + held["setup_cost"].sum()
+        elif money.kind == "type":
+            spent = allocation.loc[in_period & (types == money.name), "cost"].sum()
+            spent += held.loc[held["type"] == money.name, "setup_cost"].sum()
+        else:
+            spent = allocation.loc[in_period & (allocation["partner"] == money.name), "cost"].sum()
+        records.append((money.kind, money.period, money.name, money.limit, float(spent)))
     table = pd.DataFrame.from_records(records, columns=BUDGET_COLUMNS[:5])
     table["slack"] = table["limit"] - table["spend"]
     table["shadow_price"] = np.nan

@@ -30,6 +30,20 @@ def gain_matrix(scenario: Scenario) -> np.ndarray:
     return g
 
 
+def unit_money(scenario: Scenario) -> np.ndarray:
+    """money[o, p]: cost of one unit of option o for partner p (c_o * kappa_p)."""
+    cost = np.array([o.unit_cost for o in scenario.options], dtype=float)
+    factor = np.array([p.cost_factor for p in scenario.partners], dtype=float)
+    return cost[:, None] * factor[None, :]
+
+
+def shares(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """The normalised partner and domain weights of the score (omega-hat_p, w-hat_d)."""
+    partner = np.array([p.weight for p in scenario.partners], dtype=float)
+    domain = np.array([d.weight for d in scenario.domains], dtype=float)
+    return partner / partner.sum(), domain / domain.sum()
+
+
 def baseline_matrix(scenario: Scenario) -> np.ndarray:
     """b[p, d]: readiness today."""
     par, dom, _ = index(scenario)
@@ -74,9 +88,7 @@ def capped(scenario: Scenario, raw: np.ndarray) -> np.ndarray:
 
 def score(scenario: Scenario, counted: np.ndarray) -> float:
     """Z of model.md from counted (capped) readiness c[p, d, t]."""
-    pw = np.array([p.weight for p in scenario.partners], dtype=float)
-    dw = np.array([d.weight for d in scenario.domains], dtype=float)
-    pw, dw = pw / pw.sum(), dw / dw.sum()
+    pw, dw = shares(scenario)
     lam = scenario.settings.weakest_link
     total = 0.0
     for t, weight in scenario.counted_periods().items():

@@ -137,8 +137,7 @@ def units_array(scenario: Scenario, allocation: pd.DataFrame) -> np.ndarray:
 def allocation_table(scenario: Scenario, units: np.ndarray, tolerance: float = 1e-9) -> pd.DataFrame:
     """Tidy allocation with the cost of each row (c_o * kappa_p * units)."""
     o, p, t = np.nonzero(units > tolerance)
-    unit_cost = np.array([x.unit_cost for x in scenario.options])
-    factor = np.array([x.cost_factor for x in scenario.partners])
+    money = readiness.unit_money(scenario)
     amount = units[o, p, t]
     return pd.DataFrame(
         {
@@ -146,7 +145,7 @@ def allocation_table(scenario: Scenario, units: np.ndarray, tolerance: float = 1
             "partner": pd.Series([scenario.partners[i].id for i in p], dtype=object),
             "period": t + 1,
             "units": amount,
-            "cost": amount * unit_cost[o] * factor[p],
+            "cost": amount * money[o, p],
         },
         columns=ALLOCATION_COLUMNS,
     )

@@ -94,6 +94,20 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class MoneyLimit:
+    """One limit on money: a period's budget, a type's budget in a period, or a partner's cap in one."""
+
+    kind: Literal["period", "type", "partner"]
+    period: int
+    name: str  # the type or partner it caps; "" for a period budget
+    limit: float
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.kind, self.period, self.name)
+
+
+@dataclass(frozen=True)
 class FixedUnits:
     """Units of `option` really funded for `partner` in `period`: history a re-plan cannot change."""
 
@@ -175,6 +189,17 @@ class Scenario:
         if self.settings.score_periods == "final":
             return {self.horizon: 1.0}
         return {t: 1.0 / self.horizon for t in self.periods}
+
+    def money_limits(self) -> list[MoneyLimit]:
+        """Every limit on money, in the one order the LP's rows and every report table use."""
+        limits = []
+        for budget in self.budgets:
+            limits.append(MoneyLimit("period", budget.period, "", budget.total))
+            limits.extend(MoneyLimit("type", budget.period, k, v) for k, v in budget.by_type.items())
+        for partner in self.partners:
+            if partner.max_spend is not None:
+                limits.extend(MoneyLimit("partner", t, partner.id, partner.max_spend) for t in self.periods)
+        return limits
 
     def planned_periods(self) -> range:
         """The periods the plan decides: all of them, or those from the re-plan period on."""

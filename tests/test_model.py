@@ -165,7 +165,9 @@ def test_optimise_gives_the_numbers_solve_reports() -> None:
     optimum, solution = optimise(scenario), solve(scenario)
     assert optimum.status == solution.status == "optimal"
     assert optimum.score == solution.score
-    assert optimum.prices == solution.budget_use["shadow_price"].tolist()
+    use = solution.budget_use
+    keys = zip(use["kind"], use["period"], use["name"], strict=True)
+    assert [optimum.prices[key] for key in keys] == use["shadow_price"].tolist()
     units = np.where(optimum.units > 1e-9, optimum.units, 0.0)
     assert np.array_equal(units, units_array(scenario, solution.allocation))
 

@@ -210,14 +210,22 @@ SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
 LEVEL_NAMES = ("not interoperable", "deconflicted", "compatible", "integrated")
 
+
+def _funded(period: str, units: str) -> tuple[Column, ...]:
+    """The columns of units funded: option, partner, period, units (a plan, or what was really spent)."""
+    return (
+        Column("option", "id", True, "An option of the scenario."),
+        Column("partner", "id", True, "A partner of the scenario."),
+        Column("period", "period", True, period),
+        Column("units", "number", True, units),
+    )
+
+
 # A plan: the allocation sheet that `solve` writes, read back by `evaluate --plan` and `solve --keep`.
 PLAN_SHEET = Sheet(
     "allocation",
     (
-        Column("option", "id", True, "An option of the scenario."),
-        Column("partner", "id", True, "A partner eligible for the option."),
-        Column("period", "period", True, "The period the units are funded in."),
-        Column("units", "number", True, "Units funded, >= 0."),
+        *_funded("The period the units are funded in.", "Units funded, >= 0."),
         Column("cost", "number", False, "Ignored on reading: the cost follows from the scenario."),
     ),
     True,
@@ -227,12 +235,7 @@ PLAN_SHEET = Sheet(
 # What happened so far, for a re-plan (`interop replan --actuals`): one workbook or CSV folder, two sheets.
 SPENT_SHEET = Sheet(
     "spent",
-    (
-        Column("option", "id", True, "An option of the scenario."),
-        Column("partner", "id", True, "A partner of the scenario."),
-        Column("period", "period", True, "A period before the re-plan."),
-        Column("units", "number", True, "Units really funded, >= 0."),
-    ),
+    _funded("A period before the re-plan.", "Units really funded, >= 0."),
     False,
     "What was really funded; a period before the re-plan with no rows was funded as the adopted plan says.",
 )

@@ -254,15 +254,14 @@ def define_units(
     if reduced:  # the past holds what was funded, whether it pays off or not, and nothing else
         keep[:, :, past] = history[:, :, past] > 0
     option, partner, period = np.nonzero(keep)  # option-major, then partner, then period
-    unit_cost = np.array([o.unit_cost for o in scenario.options], dtype=float)
-    factor = np.array([p.cost_factor for p in scenario.partners], dtype=float)
+    money = readiness.unit_money(scenario)
     max_units = np.array([INF if o.max_units is None else o.max_units for o in scenario.options], dtype=float)
     lower = np.zeros(len(option)) if committed is None else committed[option, partner, period].astype(float)
     upper = max_units[option]
     fixed = period < past.stop
     lower[fixed] = upper[fixed] = history[option, partner, period][fixed]
     build.add_columns(lower, upper)
-    return UnitColumns(option, partner, period + 1, unit_cost[option] * factor[partner])
+    return UnitColumns(option, partner, period + 1, money[option, partner])
 
 
 def fixed_units(scenario: Scenario) -> np.ndarray:
@@ -359,9 +358,7 @@ def score_coefficients(
     column_count: int,
 ) -> np.ndarray:
     """Z = sum_t pi_t sum_d w_d [(1 - lambda) sum_p omega_p c + lambda m], weights normalised."""
-    pw = np.array([p.weight for p in scenario.partners], dtype=float)
-    dw = np.array([d.weight for d in scenario.domains], dtype=float)
-    pw, dw = pw / pw.sum(), dw / dw.sum()
+    pw, dw = readiness.shares(scenario)
     lam = scenario.settings.weakest_link
     pi = scenario.counted_periods()
     score = np.zeros(column_count)
@@ -373,36 +370,30 @@ def score_coefficients(
 
 
 def define_budgets(build: _Builder, scenario: Scenario, units: UnitColumns) -> list[BudgetRow]:
-    """Period budgets, type budgets and partner caps: every limit on money.
-
-    The rows come in the order evaluation.money_use lists them, which pairs each with its price.
-    """
+    """Period budgets, type budgets and partner caps: every limit on money (Scenario.money_limits),
+    each row keyed by its limit's (kind, period, name), which is how prices are joined to limits."""
     types = {kind: k for k, kind in enumerate(scenario.option_types)}
     option_type = np.array([types[o.type] for o in scenario.options], dtype=int)[units.option]
+    par, _, _ = readiness.index(scenario)
     horizon = scenario.horizon
     period_row = np.full(horizon + 1, -1)
     type_row = np.full((len(types), horizon + 1), -1)
     partner_row = np.full((len(scenario.partners), horizon + 1), -1)
     rows: list[BudgetRow] = []
     planned = scenario.planned_periods()
-
-    def bound(limit: float, t: int) -> float:
-        """What was spent in a re-plan's past is history, not a plan a limit can hold."""
-        return limit if t in planned else INF
-
-    for budget in scenario.budgets:
-        t = budget.period
-        period_row[t] = build.add_row(-INF, bound(budget.total, t), f"budget_t{t}")
-        rows.append(BudgetRow("period", t, "", budget.total, int(period_row[t])))
-        for k, (kind, limit) in enumerate(budget.by_type.items()):
-            type_row[types[kind], t] = build.add_row(-INF, bound(limit, t), f"type_k{k}_t{t}")
-            rows.append(BudgetRow("type", t, kind, limit, int(type_row[types[kind], t])))
-    for p, partner in enumerate(scenario.partners):
-        if partner.max_spend is None:
-            continue
-        for t in scenario.periods:
-            partner_row[p, t] = build.add_row(-INF, bound(partner.max_spend, t), f"partner_p{p}_t{t}")
-            rows.append(BudgetRow("partner", t, partner.id, partner.max_spend, int(partner_row[p, t])))
+    types_seen: dict[int, int] = defaultdict(int)  # type rows so far in each period, for their names
+    for money in scenario.money_limits():
+        t = money.period
+        upper = money.limit if t in planned else INF  # a re-plan's past is history, not a plan to limit
+        if money.kind == "period":
+            row = period_row[t] = build.add_row(-INF, upper, f"budget_t{t}")
+        elif money.kind == "type":
+            row = type_row[types[money.name], t] = build.add_row(-INF, upper, f"type_k{types_seen[t]}_t{t}")
+            types_seen[t] += 1
+        else:
+            p = par[money.name]
+            row = partner_row[p, t] = build.add_row(-INF, upper, f"partner_p{p}_t{t}")
+        rows.append(BudgetRow(money.kind, t, money.name, money.limit, int(row)))
     column = np.arange(len(units.option))
     for row in (
         period_row[units.period],

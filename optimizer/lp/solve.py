@@ -61,7 +61,7 @@ class Optimum:
     status: Status
     score: float | None  # Z*, from phase 1
     units: np.ndarray | None  # units[o, p, t] of the plan (phase 2's when it finished); None: no plan
-    prices: list[float]  # of the budget rows, in evaluation.money_use's order
+    prices: dict[tuple[str, int, str], float]  # of each money limit, by its (kind, period, name)
     message: str
     solved: SolvedModel | None
 
@@ -86,12 +86,12 @@ def optimise(
             Status.INFEASIBLE: "the targets cannot all be met within the budgets",
             Status.TIME_LIMIT: "stopped at the time limit before any plan was found",
         }.get(first.status, "the solver failed without a plan")
-        return Optimum(first.status, None, None, [], reason, None)
+        return Optimum(first.status, None, None, {}, reason, None)
 
     plan = first.values()
     best = float(model.score @ plan)
     duals = first.row_duals()
-    prices = [max(0.0, float(duals[row.row])) for row in model.budget_rows]
+    prices = {(row.kind, row.period, row.name): max(0.0, float(duals[row.row])) for row in model.budget_rows}
     status, message, solved = first.status, "", model
     basis = None
     if first.status == Status.OPTIMAL:
@@ -105,7 +105,7 @@ def optimise(
                 "phase 2 (least money) did not finish: the plan may spend more than needed",
             )
         if not second.has_plan:
-            return Optimum(Status.TIME_LIMIT, None, None, [], message, None)
+            return Optimum(Status.TIME_LIMIT, None, None, {}, message, None)
         plan = second.values()
     else:
         message = "stopped at the time limit: best plan found, not proven optimal"
@@ -152,10 +152,16 @@ def solve(
         solver,
         started,
         score=optimum.score,
-        money=lambda allocation: money_use(scenario, allocation).assign(shadow_price=optimum.prices),
+        money=lambda allocation: priced(money_use(scenario, allocation), optimum.prices),
         message=optimum.message,
         model=optimum.solved,
     )
+
+
+def priced(use: pd.DataFrame, prices: dict[tuple[str, int, str], float]) -> pd.DataFrame:
+    """The budget-use table with each limit's shadow price, joined on (kind, period, name)."""
+    keys = zip(use["kind"], use["period"].astype(int), use["name"], strict=True)
+    return use.assign(shadow_price=[prices.get(key, np.nan) for key in keys])
 
 
 def units_of(scenario: Scenario, model: lp.Model, values: np.ndarray) -> np.ndarray:

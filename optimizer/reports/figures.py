@@ -121,9 +121,8 @@ def domain_readiness(solution: Solution) -> list[dict[str, Any]]:
     """
     scenario = solution.scenario
     before, after = readiness_matrices(solution)
-    weights = np.array([p.weight for p in scenario.partners], dtype=float)
-    share = weights / weights.sum() if weights.sum() > 0 else np.full(len(weights), 1 / max(len(weights), 1))
-    counted = weights > 0
+    share, _ = readiness.shares(scenario)
+    counted = share > 0
     ids = [p.id for p in scenario.partners]
     rows = []
     for j, domain in enumerate(scenario.domains):

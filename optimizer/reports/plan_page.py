@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..io import schema
+from ..readiness import shares
 from ..results import Solution
 from . import figures, pictures, records
 from .cells import Cell, PageTable, Picture
@@ -74,10 +75,7 @@ def _status_class(solution: Solution) -> str:
 def _score_parts(solution: Solution) -> dict[str, str] | None:
     """The two halves of the score in the last period: partner average and weakest partner."""
     rows = figures.domain_readiness(solution)
-    weights = np.array([r["weight"] for r in rows], dtype=float)
-    if not rows or weights.sum() <= 0:
-        return None
-    share = weights / weights.sum()
+    _, share = shares(solution.scenario)
 
     def blend(key: str) -> float | None:
         values = [r[key] for r in rows]

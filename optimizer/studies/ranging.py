@@ -334,11 +334,16 @@ def _unit_table(scenario: Scenario, model: lp.Model, outcome: Run) -> pd.DataFra
     values = np.maximum(0.0, outcome.values()[:count]).tolist()
     costs = (-outcome.reduced_costs()[:count]).tolist()
     records = []
-    for o, p, t, units, reduced in zip(
-        columns.option.tolist(), columns.partner.tolist(), columns.period.tolist(), values, costs, strict=True
+    for o, p, t, units, reduced, money in zip(
+        columns.option.tolist(),
+        columns.partner.tolist(),
+        columns.period.tolist(),
+        values,
+        costs,
+        columns.cost.tolist(),
+        strict=True,
     ):
         option = scenario.options[o]
-        money = option.unit_cost * scenario.partners[p].cost_factor
         reduced = 0.0 if abs(reduced) < TOLERANCE else reduced
         cap = option.max_units
         at_max = cap is not None and units >= cap - 1e-9 * max(1.0, cap)

@@ -20,10 +20,9 @@ from .. import readiness
 from ..evaluation import TOLERANCE, evaluate, money_use
 from ..io.actuals import Actuals, check_replan_from
 from ..lp import model as lp
-from ..lp.solve import run, solve, units_of
+from ..lp.solve import priced, run, solve, units_of
 from ..results import Solution, allocation_table, units_array
 from ..scenario import FixedUnits, History, ReadinessShift, Scenario
-from .variants import unit_money
 
 EVALUATION_COLUMNS = ["partner", "domain", "period", "predicted", "measured", "difference"]
 EFFECTIVENESS_COLUMNS = ["partner", "factor", "cells"]
@@ -210,11 +209,13 @@ def least_moved(
             solution, message="phase 3 (least money moved) did not finish: the plan shown is phase 2's"
         )
     units = units_of(scenario, model, outcome.values()[: model.column_count])
-    moved = unit_money(scenario)[:, :, None] * np.abs(units - planned)
+    moved = readiness.unit_money(scenario)[:, :, None] * np.abs(units - planned)
     noise = TOLERANCE * max(1.0, solution.spend)
     future = np.arange(scenario.horizon) >= replan_from - 1
     units = np.where(future & (moved <= noise), planned, units)
-    prices = solution.budget_use["shadow_price"].to_numpy()
+    use = solution.budget_use
+    keys = zip(use["kind"], use["period"].astype(int), use["name"], strict=True)
+    prices = dict(zip(keys, use["shadow_price"], strict=True))
     return Solution.of_plan(
         scenario,
         units,
@@ -222,7 +223,7 @@ def least_moved(
         solution.solver,
         started - solution.seconds,
         score=solution.score,
-        money=lambda allocation: money_use(scenario, allocation).assign(shadow_price=prices),
+        money=lambda allocation: priced(money_use(scenario, allocation), prices),
         message=solution.message,
         model=solution.model,
     )
@@ -232,7 +233,7 @@ def changes_table(
     scenario: Scenario, planned: np.ndarray, replanned: np.ndarray, replan_from: int
 ) -> pd.DataFrame:
     """Every planned unit (period >= replan_from) the re-plan changes, with the money moved."""
-    money = unit_money(scenario)[:, :, None] * np.abs(replanned - planned)
+    money = readiness.unit_money(scenario)[:, :, None] * np.abs(replanned - planned)
     money[:, :, : replan_from - 1] = 0.0
     o, p, t = np.nonzero(money > 0)
     return pd.DataFrame(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import readiness
 from ..lp.solvers import solver as solver_entry
 from ..scenario import Scenario
 from .parallel import (
@@ -24,7 +25,7 @@ from .parallel import (
     progress_reporter,
     scheduler_address,
 )
-from .variants import Param, apply_param, current_value, parse_param, parse_values, unit_money
+from .variants import Param, apply_param, current_value, parse_param, parse_values
 from .warm import Point, cold_point, warm_budget_points, warm_points
 
 # ---------------------------------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def _sweep_result(
 ) -> SweepResult:
     rows, by_period, by_option = [], [], []
     for value, variant, point in zip(levels, variants, points, strict=True):
-        money = unit_money(variant)
+        money = readiness.unit_money(variant)
         total_budget = float(sum(b.total for b in variant.budgets))
         if point.units is None:
             rows.append((value, point.status, math.nan, math.nan, total_budget, point.method))

@@ -355,10 +355,3 @@ def check_choice(what: str, value: object, choices: list, param: str | None = No
         head = f"PARAM '{param}': " if param else ""
         shown = ", ".join(str(c) for c in choices[:30]) + (", ..." if len(choices) > 30 else "")
         raise ParamError(f"{head}no {what} '{value}'; choose one of: {shown or '(none in this scenario)'}")
-
-
-def unit_money(scenario: Scenario) -> np.ndarray:
-    """money[o, p]: cost of one unit of option o for partner p (c_o * kappa_p)."""
-    cost = np.array([o.unit_cost for o in scenario.options], dtype=float)
-    factor = np.array([p.cost_factor for p in scenario.partners], dtype=float)
-    return cost[:, None] * factor[None, :]
