@@ -322,7 +322,9 @@ def test_montecarlo_without_a_base_plan_reports_like_solve(runner: CliRunner, in
 
 
 def test_montecarlo_on_a_dask_cluster_through_the_cli(runner: CliRunner) -> None:
-    distributed = pytest.importorskip("distributed")
+    distributed = pytest.importorskip(
+        "distributed", reason="dask.distributed is not installed (pip install 'dask[distributed]')"
+    )
     args = ["montecarlo", str(EXAMPLE_CSV), "-n", "4", "--seed", "9"]
     _, local = run_json(runner, [*args, "--workers", "1", "-o", "local.json"])
     with distributed.LocalCluster(
