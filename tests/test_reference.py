@@ -77,13 +77,12 @@ def longer_scenarios(draw: st.DrawFn) -> Scenario:
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(longer_scenarios())
 def test_drawn_scenarios_match_the_reference(scenario: Scenario) -> None:
     assert_matches_reference(scenario)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("periods", ["final", "all"])
 @pytest.mark.parametrize(("size", "seed"), [((3, 5, 2, 4), 0), ((4, 8, 3, 6), 1), ((5, 10, 3, 5), 2)])
 def test_generated_scenarios_match_the_reference(
