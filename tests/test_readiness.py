@@ -79,3 +79,15 @@ def test_levels_at_and_around_each_threshold() -> None:
     """model.md: level 0 below 25, 1 from 25, 2 from 50, 3 from 75 (a threshold is the next level)."""
     scores = np.array([0, 24.99, 25, 49.99, 50, 74.99, 75, 100])
     assert readiness.levels(scores, (25, 50, 75)).tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+def test_raw_readiness_with_drawn_gains() -> None:
+    """Monte Carlo passes its own g[o, d]: only kit's comms gain, 5. A comms 10 until the kits
+    count in period 3: 10 + 2 * 2 * 5 = 30; every other cell stays at its baseline."""
+    gains = np.array([[0.0, 0.0], [5.0, 0.0]])
+    raw = readiness.raw_readiness(SCENARIO, plan(), gains)
+    assert raw.tolist() == [
+        [[10, 10, 30], [20, 20, 20]],
+        [[30, 30, 30], [40, 40, 40]],
+        [[5, 5, 5], [5, 5, 5]],
+    ]
