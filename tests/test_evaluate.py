@@ -170,6 +170,7 @@ def test_compare_same_money_is_never_worse_than_the_plan() -> None:
     assert comparison.only_in("plan", "optimum") == ["Y"]
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.floats(0, 1), min_size=4, max_size=4))
 def test_no_feasible_plan_scores_above_the_optimum(shares: list[float]) -> None:
@@ -187,6 +188,7 @@ def test_no_feasible_plan_scores_above_the_optimum(shares: list[float]) -> None:
     assert result.score <= solve(scenario).score + 1e-9
 
 
+@pytest.mark.slow
 def test_evaluate_command_feasible_and_breaking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()

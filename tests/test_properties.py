@@ -59,6 +59,7 @@ def plan_score(scenario: Scenario, units: np.ndarray) -> float:
 # --- 1. no budget or cap is ever exceeded ------------------------------------------------
 
 
+@pytest.mark.slow
 @MANY
 @given(scenarios())
 def test_no_budget_or_cap_is_ever_exceeded(scenario: Scenario) -> None:
@@ -134,6 +135,7 @@ def more_money(scenario: Scenario, factor: float, which: str | int) -> Scenario:
     return replace(scenario, budgets=tuple(scaled(b) for b in scenario.budgets), partners=partners)
 
 
+@pytest.mark.slow
 @MANY
 @given(scenarios(), st.data())
 def test_raising_a_budget_never_lowers_the_score(scenario: Scenario, data: st.DataObject) -> None:
@@ -147,6 +149,7 @@ def test_raising_a_budget_never_lowers_the_score(scenario: Scenario, data: st.Da
 # --- 3. readiness within its bounds; the score is the plan's -----------------------------
 
 
+@pytest.mark.slow
 @MANY
 @given(scenarios())
 def test_readiness_and_score_lie_within_their_bounds(scenario: Scenario) -> None:
@@ -198,6 +201,7 @@ def needed(scenario: Scenario, full: np.ndarray, less: np.ndarray) -> bool:
     return False
 
 
+@pytest.mark.slow
 @MANY
 @given(scenarios())
 def test_phase_two_spends_no_money_that_buys_nothing(scenario: Scenario) -> None:
@@ -235,6 +239,7 @@ EXPENSIVE_LAST_POINT = Scenario(
 )
 
 
+@pytest.mark.slow
 @FEW
 @given(scenarios())
 @example(EXPENSIVE_LAST_POINT)
@@ -263,6 +268,7 @@ def test_highs_and_cbc_agree(scenario: Scenario) -> None:
 # --- 6. writing and reading back ----------------------------------------------------------
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios())
 def test_workbook_round_trip(scenario: Scenario) -> None:
@@ -272,6 +278,7 @@ def test_workbook_round_trip(scenario: Scenario) -> None:
         assert load_scenario(path) == scenario
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios(full_precision=True))
 def test_csv_folder_round_trip_keeps_every_digit(scenario: Scenario) -> None:
@@ -303,6 +310,7 @@ def numbered(targets) -> tuple:
     return tuple(replace(t, row=i) for i, t in enumerate(targets, start=2))
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios(), st.sampled_from(["x.xlsx", "x"]))
 def test_targets_made_in_code_round_trip_with_their_row_numbers(scenario: Scenario, name: str) -> None:
@@ -424,6 +432,7 @@ def fill_template(path: Path, scenario: Scenario) -> None:
     book.save(path)
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios())
 def test_blank_template_filled_in_loads_as_the_scenario(scenario: Scenario) -> None:
@@ -438,6 +447,7 @@ def test_blank_template_filled_in_loads_as_the_scenario(scenario: Scenario) -> N
 # --- 7. the same scenario as CSV and as xlsx solves the same ---------------------------------
 
 
+@pytest.mark.slow
 @FEW
 @given(scenarios())
 def test_csv_and_xlsx_forms_solve_the_same(scenario: Scenario) -> None:
@@ -452,6 +462,7 @@ def test_csv_and_xlsx_forms_solve_the_same(scenario: Scenario) -> None:
     assert a.score == pytest.approx(optimal(scenario).score, rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios(), st.data())
 def test_a_warm_re_solve_equals_a_cold_solve(scenario: Scenario, data: st.DataObject) -> None:

@@ -234,6 +234,7 @@ def test_tornado_moves_each_group_and_sorts_by_swing() -> None:
         tornado(scenario, delta=1.5, progress=False)
 
 
+@pytest.mark.slow
 def test_monte_carlo_is_reproducible_across_workers_and_chunks(example: Scenario) -> None:
     one = monte_carlo(example, n=12, seed=7, workers=1, progress=False)
     two = monte_carlo(example, n=12, seed=7, workers=2, chunk_size=5, progress=False)
@@ -285,6 +286,7 @@ def test_draws_are_triangular_within_their_bounds(example: Scenario) -> None:
     assert np.abs(gains[:, varied].mean(axis=0) - expected[varied]).max() < 0.15 * (high - low)[varied].max()
 
 
+@pytest.mark.slow
 def test_monte_carlo_on_a_dask_local_cluster_equals_the_local_run(example: Scenario) -> None:
     distributed = pytest.importorskip(
         "distributed", reason="dask.distributed is not installed (pip install 'dask[distributed]')"
