@@ -1,0 +1,37 @@
+"""Details of the built LP that no optimum shows but model.md fixes: phase 2's epsilon, and
+columns that a zero weight makes pointless."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.lp import model as lp
+from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings
+
+
+@pytest.mark.parametrize(("best", "floor"), [(50.0, 50.0 - 5e-6), (0.5, 0.5 - 1e-7), (-20.0, -20.0 - 2e-6)])
+def test_phase_two_gives_up_at_most_epsilon(best: float, floor: float) -> None:
+    """model.md: Z >= Z* - eps with eps = 1e-7 * max(1, |Z*|)."""
+    assert lp.score_floor(best) == pytest.approx(floor, rel=0, abs=1e-15)
+
+
+def test_a_domain_of_weight_zero_has_no_counted_or_weakest_column() -> None:
+    """Readiness in a domain of weight 0 never enters Z: no c or m column is made for it."""
+    scenario = Scenario(
+        partners=(Partner("A"), Partner("B")),
+        domains=(Domain("comms"), Domain("idle", weight=0)),
+        baseline={("A", "comms"): 10, ("A", "idle"): 10, ("B", "comms"): 20, ("B", "idle"): 20},
+        options=(Option("drill", "training", 10),),
+        effects=(Effect("drill", "comms", 1), Effect("drill", "idle", 1)),
+        budgets=(Budget(1, 100), Budget(2, 100)),
+        settings=Settings(score_periods="all"),
+    )
+    names = lp.build(scenario).column_names()
+    assert sorted(n for n in names if n.startswith(("c_", "m_"))) == [
+        "c_p0_d0_t1",
+        "c_p0_d0_t2",
+        "c_p1_d0_t1",
+        "c_p1_d0_t2",
+        "m_d0_t1",
+        "m_d0_t2",
+    ]
