@@ -1,5 +1,5 @@
-"""Details of the built LP that no optimum shows but model.md fixes: phase 2's epsilon, and
-columns that a zero weight makes pointless."""
+"""Details of the built LP that no optimum shows but model.md fixes: phase 2's epsilon, and the
+columns that the stock form leaves out (weightless domains, periods nothing reads)."""
 
 from __future__ import annotations
 
