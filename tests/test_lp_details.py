@@ -49,3 +49,12 @@ def test_readiness_is_modelled_only_where_the_score_or_a_target_reads_it() -> No
     scenario = replace(two_domains(score_periods="final"), targets=(Target("A", "comms", 1, 12),))
     names = lp.build(scenario).column_names()
     assert sorted(n for n in names if n.startswith("r_")) == ["r_p0_d0_t1", "r_p0_d0_t2", "r_p1_d0_t2"]
+
+
+def test_the_unreduced_model_carries_readiness_in_every_period() -> None:
+    """build(reduced=False), model.md written literally: r for every partner, domain and period."""
+    scenario = two_domains(score_periods="final")
+    names = lp.build(scenario, reduced=False).column_names()
+    assert sorted(n for n in names if n.startswith("r_")) == [
+        f"r_p{p}_d{d}_t{t}" for p in (0, 1) for d in (0, 1) for t in (1, 2)
+    ]
