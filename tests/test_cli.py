@@ -129,6 +129,7 @@ def test_solve_json_is_the_only_thing_on_stdout(runner: CliRunner) -> None:
     assert "Score:" in result.stderr
 
 
+@pytest.mark.slow
 def test_json_survives_the_solver_banner_in_a_real_process(tmp_path: Path) -> None:
     """HiGHS prints its banner on descriptor 1 from C++: only a real process shows it."""
     out = subprocess.run(
@@ -270,6 +271,7 @@ def test_generate_is_deterministic_and_valid(runner: CliRunner, tmp_path: Path) 
     assert "exists already" in result.stderr
 
 
+@pytest.mark.slow
 def test_solve_html_and_report_rerender_from_json(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["solve", str(EXAMPLE_CSV), "-o", "plan.json", "--html", "plan.html"])
     assert result.exit_code == 0, result.output

@@ -166,6 +166,7 @@ def test_headline_numbers_match_the_solution() -> None:
     assert "optimal" in ids["status"]
 
 
+@pytest.mark.slow
 def test_tables_show_the_plan() -> None:
     solution = optimal_solution()
     _, page = _page(solution)
@@ -279,9 +280,7 @@ def test_time_limit_without_plan_and_a_plan_that_funds_nothing() -> None:
 
 
 def test_evaluated_plan_shows_the_rules_it_breaks() -> None:
-    columns = getattr(results, "VIOLATION_COLUMNS", None)
-    if columns is None:
-        pytest.skip("this version has no evaluated plans")
+    columns = results.VIOLATION_COLUMNS
     violations = pd.DataFrame(
         [("period budget", None, None, None, None, 1, 20.0, 23.5, 3.5)], columns=columns
     )
@@ -296,6 +295,7 @@ def test_evaluated_plan_shows_the_rules_it_breaks() -> None:
 # --------------------------------------------------------------------------- inputs, hooks and writing
 
 
+@pytest.mark.slow
 def test_fingerprints_of_a_workbook_and_a_csv_folder(tmp_path: Path) -> None:
     text, page = _page(optimal_solution(), inputs=[EXAMPLE_XLSX, EXAMPLE_CSV])
     inputs = _rows(page, "inputs")
@@ -344,6 +344,7 @@ def test_json_carries_the_fingerprints(tmp_path: Path) -> None:
     assert missing == [{"path": str(tmp_path / "nowhere.xlsx"), "kind": "file", "sha256": None, "files": []}]
 
 
+@pytest.mark.slow
 def test_extra_sections_are_shown_in_order_and_escaped() -> None:
     from matplotlib.figure import Figure
 
@@ -370,6 +371,7 @@ def test_extra_sections_are_shown_in_order_and_escaped() -> None:
         render_html(optimal_solution(), extra_sections=[Section("broken", b"GIF89a...")])
 
 
+@pytest.mark.slow
 def test_refuses_inputs_and_wrong_names(tmp_path: Path) -> None:
     scenario_file = tmp_path / "plan.html"
     scenario_file.write_text("mine")
@@ -404,6 +406,7 @@ def test_failed_write_leaves_previous_report(tmp_path: Path, monkeypatch) -> Non
     assert os.listdir(tmp_path) == ["plan.html"]
 
 
+@pytest.mark.slow
 def test_matplotlib_is_imported_only_when_a_report_is_made() -> None:
     code = (
         "import sys, optimizer.reports.html, optimizer.reports.plan, optimizer.cli; "
@@ -413,6 +416,7 @@ def test_matplotlib_is_imported_only_when_a_report_is_made() -> None:
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_many_partners_and_odd_text_still_render() -> None:
     partners = tuple(Partner(f"P{i:02d}", name="Ünïcødé ☃ 漢字 " * (i % 3)) for i in range(30))
     scenario = dataclasses.replace(

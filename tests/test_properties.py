@@ -59,6 +59,7 @@ def plan_score(scenario: Scenario, units: np.ndarray) -> float:
 # --- 1. no budget or cap is ever exceeded ------------------------------------------------
 
 
+@pytest.mark.slow
 @MANY
 @given(scenarios())
 def test_no_budget_or_cap_is_ever_exceeded(scenario: Scenario) -> None:
@@ -134,6 +135,7 @@ def more_money(scenario: Scenario, factor: float, which: str | int) -> Scenario:
     return replace(scenario, budgets=tuple(scaled(b) for b in scenario.budgets), partners=partners)
 
 
+@pytest.mark.slow
 @MANY
 @given(scenarios(), st.data())
 def test_raising_a_budget_never_lowers_the_score(scenario: Scenario, data: st.DataObject) -> None:
@@ -147,6 +149,7 @@ def test_raising_a_budget_never_lowers_the_score(scenario: Scenario, data: st.Da
 # --- 3. readiness within its bounds; the score is the plan's -----------------------------
 
 
+@pytest.mark.slow
 @MANY
 @given(scenarios())
 def test_readiness_and_score_lie_within_their_bounds(scenario: Scenario) -> None:
@@ -198,6 +201,7 @@ def needed(scenario: Scenario, full: np.ndarray, less: np.ndarray) -> bool:
     return False
 
 
+@pytest.mark.slow
 @MANY
 @given(scenarios())
 def test_phase_two_spends_no_money_that_buys_nothing(scenario: Scenario) -> None:
@@ -235,6 +239,7 @@ EXPENSIVE_LAST_POINT = Scenario(
 )
 
 
+@pytest.mark.slow
 @FEW
 @given(scenarios())
 @example(EXPENSIVE_LAST_POINT)
@@ -247,23 +252,23 @@ def test_highs_and_cbc_agree(scenario: Scenario) -> None:
         assert plans[solution.solver] == pytest.approx(
             solution.score, rel=0, abs=score_tolerance(solution.score)
         )
-    if cbc.spend == pytest.approx(highs.spend, rel=1e-4, abs=1e-4):
-        return
     # Phase 2 trades up to eps = 1e-7 * max(1, |Z*|) of score for money (model.md); where a point
     # of score costs a lot, eps buys a visible sum, and each solver's Z* is exact only to its
     # own precision. Such a gap in spend must then be that trade: less money, a little less score.
-    cheap, dear = sorted((highs, cbc), key=lambda s: s.spend)
-    eps = 1e-7 * max(1.0, abs(highs.score))
-    gap = plans[dear.solver] - plans[cheap.solver]
-    assert 0 < gap <= 3 * eps, (
-        f"{cheap.solver} spends {cheap.spend!r}, {dear.solver} {dear.spend!r}: "
-        f"a score gap of {gap!r} does not explain it (eps {eps!r})"
-    )
+    if cbc.spend != pytest.approx(highs.spend, rel=1e-4, abs=1e-4):
+        cheap, dear = sorted((highs, cbc), key=lambda s: s.spend)
+        eps = 1e-7 * max(1.0, abs(highs.score))
+        gap = plans[dear.solver] - plans[cheap.solver]
+        assert 0 < gap <= 3 * eps, (
+            f"{cheap.solver} spends {cheap.spend!r}, {dear.solver} {dear.spend!r}: "
+            f"a score gap of {gap!r} does not explain it (eps {eps!r})"
+        )
 
 
 # --- 6. writing and reading back ----------------------------------------------------------
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios())
 def test_workbook_round_trip(scenario: Scenario) -> None:
@@ -273,6 +278,7 @@ def test_workbook_round_trip(scenario: Scenario) -> None:
         assert load_scenario(path) == scenario
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios(full_precision=True))
 def test_csv_folder_round_trip_keeps_every_digit(scenario: Scenario) -> None:
@@ -304,6 +310,7 @@ def numbered(targets) -> tuple:
     return tuple(replace(t, row=i) for i, t in enumerate(targets, start=2))
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios(), st.sampled_from(["x.xlsx", "x"]))
 def test_targets_made_in_code_round_trip_with_their_row_numbers(scenario: Scenario, name: str) -> None:
@@ -425,6 +432,7 @@ def fill_template(path: Path, scenario: Scenario) -> None:
     book.save(path)
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios())
 def test_blank_template_filled_in_loads_as_the_scenario(scenario: Scenario) -> None:
@@ -439,6 +447,7 @@ def test_blank_template_filled_in_loads_as_the_scenario(scenario: Scenario) -> N
 # --- 7. the same scenario as CSV and as xlsx solves the same ---------------------------------
 
 
+@pytest.mark.slow
 @FEW
 @given(scenarios())
 def test_csv_and_xlsx_forms_solve_the_same(scenario: Scenario) -> None:
@@ -453,6 +462,7 @@ def test_csv_and_xlsx_forms_solve_the_same(scenario: Scenario) -> None:
     assert a.score == pytest.approx(optimal(scenario).score, rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.slow
 @SOME
 @given(scenarios(), st.data())
 def test_a_warm_re_solve_equals_a_cold_solve(scenario: Scenario, data: st.DataObject) -> None:
@@ -472,9 +482,11 @@ def test_a_warm_re_solve_equals_a_cold_solve(scenario: Scenario, data: st.DataOb
     [warm] = warm_points((scenario, [variant], None, None))
     cold = cold_point((variant, "highs", None))
     assert warm.status == cold.status
-    if cold.units is None:
-        return
-    money = np.array([[o.unit_cost * q.cost_factor for q in variant.partners] for o in variant.options])
-    assert warm.score == pytest.approx(cold.score, rel=1e-9, abs=1e-9)
-    spend_warm, spend_cold = (float((units * money[:, :, None]).sum()) for units in (warm.units, cold.units))
-    assert spend_warm == pytest.approx(spend_cold, rel=1e-6, abs=1e-6)
+    assert (warm.units is None) == (cold.units is None)
+    if cold.units is not None:  # a variant without a plan has only its status to compare
+        money = np.array([[o.unit_cost * q.cost_factor for q in variant.partners] for o in variant.options])
+        assert warm.score == pytest.approx(cold.score, rel=1e-9, abs=1e-9)
+        spend_warm, spend_cold = (
+            float((units * money[:, :, None]).sum()) for units in (warm.units, cold.units)
+        )
+        assert spend_warm == pytest.approx(spend_cold, rel=1e-6, abs=1e-6)

@@ -148,6 +148,7 @@ def same_price(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 + 1e-6 * abs(b)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
     ["example", "small-preset", "generated-5x8"],
@@ -181,6 +182,7 @@ def test_every_allowable_range_holds_inside_and_ends_outside(name: str) -> None:
     assert checked >= 20
 
 
+@pytest.mark.slow
 def test_raw_basis_ranges_are_within_the_extended_ones() -> None:
     report = sensitivity(load_scenario("inputs/example.xlsx"))
     c = report.constraints

@@ -106,8 +106,8 @@ def test_infeasible_levels_have_no_score() -> None:
     base = generate(4, 6, 3, 3, seed=1)
     result = sweep(base, "budget_scale", [0.0, 1.0], progress=False)
     statuses = dict(zip(result.points["value"], result.points["status"], strict=True))
-    if base.targets and any(t.min_score > base.baseline[t.partner, t.domain] for t in base.targets):
-        assert statuses[0.0] == "infeasible" and math.isnan(result.points["score"].iloc[0])
+    assert any(t.min_score > base.baseline[t.partner, t.domain] for t in base.targets), "no target to miss"
+    assert statuses[0.0] == "infeasible" and math.isnan(result.points["score"].iloc[0])
     assert statuses[1.0] == "optimal"
     assert_equals_cold(base, result)
 
@@ -234,6 +234,7 @@ def test_tornado_moves_each_group_and_sorts_by_swing() -> None:
         tornado(scenario, delta=1.5, progress=False)
 
 
+@pytest.mark.slow
 def test_monte_carlo_is_reproducible_across_workers_and_chunks(example: Scenario) -> None:
     one = monte_carlo(example, n=12, seed=7, workers=1, progress=False)
     two = monte_carlo(example, n=12, seed=7, workers=2, chunk_size=5, progress=False)
@@ -285,6 +286,7 @@ def test_draws_are_triangular_within_their_bounds(example: Scenario) -> None:
     assert np.abs(gains[:, varied].mean(axis=0) - expected[varied]).max() < 0.15 * (high - low)[varied].max()
 
 
+@pytest.mark.slow
 def test_monte_carlo_on_a_dask_local_cluster_equals_the_local_run(example: Scenario) -> None:
     distributed = pytest.importorskip(
         "distributed", reason="dask.distributed is not installed (pip install 'dask[distributed]')"
@@ -347,11 +349,8 @@ def test_workers_run_numpy_on_one_thread_each() -> None:
 def test_monte_carlo_of_an_infeasible_base_hands_back_its_solve() -> None:
     scenario = generate(3, 4, 2, 2, seed=3)
     broke = scale_budgets(scenario, 0.0)
-    broke = replace(
-        broke, targets=(replace(scenario.targets[0], min_score=99.0),) if scenario.targets else ()
-    )
-    if not broke.targets:
-        pytest.skip("the generated scenario has no target")
+    assert scenario.targets, "generate(3, 4, 2, 2, seed=3) should carry a target"
+    broke = replace(broke, targets=(replace(scenario.targets[0], min_score=99.0),))
     with pytest.raises(NoBasePlanError) as error:
         monte_carlo(broke, n=2, workers=1, progress=False)
     assert error.value.solution.status == "infeasible" and not error.value.solution.shortfalls.empty

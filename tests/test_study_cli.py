@@ -75,6 +75,7 @@ def extra_sections(page: str) -> list[str]:
 # --------------------------------------------------------------------------- sensitivity
 
 
+@pytest.mark.slow
 def test_sensitivity_of_the_bundled_example(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["sensitivity"])
     assert result.exit_code == 0, result.output
@@ -96,6 +97,7 @@ def test_sensitivity_of_the_bundled_example(runner: CliRunner, tmp_path: Path) -
     assert {"period", "type", "partner", "target"} <= kinds
 
 
+@pytest.mark.slow
 def test_sensitivity_json_and_html(runner: CliRunner, tmp_path: Path) -> None:
     result, data = run_json(runner, ["sensitivity", str(EXAMPLE_XLSX), "-o", "s.json", "--html", "s.html"])
     assert data["study"] == "sensitivity" and data["status"] == "optimal" and data["ranging"] is True
@@ -147,6 +149,7 @@ def test_sensitivity_exit_statuses(runner: CliRunner, infeasible: Path, tmp_path
 # --------------------------------------------------------------------------- sweep
 
 
+@pytest.mark.slow
 def test_budget_sweep_workbook_frontier_and_html(runner: CliRunner, tmp_path: Path) -> None:
     args = ["sweep", str(EXAMPLE_CSV), "--param", "budget_scale", "--values", "0.5:1.5:5", "--workers", "1"]
     result = runner.invoke(main, [*args, "-o", "w.xlsx", "--html", "w.html"])
@@ -251,6 +254,7 @@ def test_a_study_never_writes_over_its_input(runner: CliRunner, tmp_path: Path) 
 # --------------------------------------------------------------------------- tornado
 
 
+@pytest.mark.slow
 def test_tornado_table_chart_and_html(runner: CliRunner, tmp_path: Path, tiny: Path) -> None:
     args = ["tornado", str(tiny), "--delta", "0.2", "--workers", "1", "-o", "t.xlsx", "--html", "t.html"]
     result = runner.invoke(main, args)
@@ -280,6 +284,7 @@ def test_tornado_bad_delta_exits_2(runner: CliRunner, tmp_path: Path, tiny: Path
 # --------------------------------------------------------------------------- Monte Carlo
 
 
+@pytest.mark.slow
 def test_montecarlo_workbook_histograms_and_html(runner: CliRunner, tmp_path: Path) -> None:
     args = ["montecarlo", str(EXAMPLE_CSV), "-n", "10", "--seed", "3", "--workers", "1"]
     result = runner.invoke(main, [*args, "--html", "m.html"])
@@ -297,6 +302,7 @@ def test_montecarlo_workbook_histograms_and_html(runner: CliRunner, tmp_path: Pa
     assert "Probability that each option is funded" in extra_sections(page)
 
 
+@pytest.mark.slow
 def test_montecarlo_numbers_do_not_depend_on_workers(runner: CliRunner) -> None:
     runs = [
         run_json(
@@ -322,7 +328,9 @@ def test_montecarlo_without_a_base_plan_reports_like_solve(runner: CliRunner, in
 
 
 def test_montecarlo_on_a_dask_cluster_through_the_cli(runner: CliRunner) -> None:
-    distributed = pytest.importorskip("distributed")
+    distributed = pytest.importorskip(
+        "distributed", reason="dask.distributed is not installed (pip install 'dask[distributed]')"
+    )
     args = ["montecarlo", str(EXAMPLE_CSV), "-n", "4", "--seed", "9"]
     _, local = run_json(runner, [*args, "--workers", "1", "-o", "local.json"])
     with distributed.LocalCluster(
@@ -332,6 +340,7 @@ def test_montecarlo_on_a_dask_cluster_through_the_cli(runner: CliRunner) -> None
     assert local["tables"]["draws"] == remote["tables"]["draws"]
 
 
+@pytest.mark.slow
 def test_json_stays_clean_with_worker_processes_in_a_real_process(tmp_path: Path) -> None:
     """Worker processes share descriptor 1: their solvers must not print into the JSON."""
     out = subprocess.run(
@@ -364,6 +373,7 @@ def test_readme_documents_every_study_command_and_param() -> None:
         assert f"`{line.split()[0]}`" in section, line
 
 
+@pytest.mark.slow
 def test_the_readme_sensitivity_study_script_runs(tmp_path: Path) -> None:
     script = readme_script()
     assert 'if __name__ == "__main__":' in script

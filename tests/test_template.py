@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import stat
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from optimizer.errors import OutputError
 from optimizer.io import schema, template
 from optimizer.io.template import write_scenario, write_template
+from optimizer.io.validate import load_scenario
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,22 +299,12 @@ def test_example_has_the_promised_shape() -> None:
 # --- round trips through the loader (optimizer.io.validate) --------------------------------
 
 
-def load_scenario_or_skip():
-    if importlib.util.find_spec("optimizer.io.validate") is None:
-        pytest.skip("optimizer.io.validate (the loader) does not exist yet")
-    from optimizer.io.validate import load_scenario
-
-    return load_scenario
-
-
 def test_example_workbook_and_csv_folder_load_to_the_same_scenario() -> None:
-    load_scenario = load_scenario_or_skip()
     assert load_scenario(EXAMPLE_XLSX) == load_scenario(EXAMPLE_CSV)
 
 
 @pytest.mark.parametrize("name", ["again.xlsx", "again"], ids=["xlsx", "csv"])
 def test_written_example_loads_back_equal(tmp_path: Path, name: str) -> None:
-    load_scenario = load_scenario_or_skip()
     original = load_scenario(EXAMPLE_XLSX)
     write_scenario(original, tmp_path / name)
     assert load_scenario(tmp_path / name) == original
@@ -322,6 +312,5 @@ def test_written_example_loads_back_equal(tmp_path: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", ["small.xlsx", "small"], ids=["xlsx", "csv"])
 def test_awkward_scenario_loads_back_equal(tmp_path: Path, name: str) -> None:
-    load_scenario = load_scenario_or_skip()
     write_scenario(small_scenario(), tmp_path / name)
     assert load_scenario(tmp_path / name) == small_scenario()

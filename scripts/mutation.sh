@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Mutation testing, by hand and never in CI: mutmut over the modules of [tool.mutmut] in
+# pyproject.toml, against the quick tests named there, with one worker so that it leaves the
+# other core alone. It runs in a copy of the tree (mutmut writes a mutants/ folder beside the
+# code) and ends by listing the mutants that no test killed.
+#
+#   scripts/mutation.sh                                   # every configured module (hours)
+#   scripts/mutation.sh optimizer.readiness optimizer.lp.model   # the mutants of these modules
+#   WORK=/tmp/mutation scripts/mutation.sh ...            # keep the copy there: then
+#       (cd /tmp/mutation && /path/to/.venv/bin/mutmut show NAME) shows one mutant's diff
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="$root/.venv/bin"
+"$bin/python" -c "import mutmut" 2>/dev/null || "$bin/pip" install -q -e "$root[test,mutation]"
+work="${WORK:-$(mktemp -d)}"
+mkdir -p "$work"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$work")
+cd "$work"
+patterns=()
+for module in "$@"; do patterns+=("$module.*"); done
+"$bin/mutmut" run --max-children 1 "${patterns[@]}"
+"$bin/mutmut" results | grep -v ": not checked" || true
+echo "survivors: $("$bin/mutmut" results | grep -c ': survived' || true)  (copy in $work)"
