@@ -149,6 +149,7 @@ def test_past_targets_and_budgets_are_history_not_rules() -> None:
     assert result.solution.score == pytest.approx(46.0, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_the_re_plan_of_a_generated_scenario_equals_the_plan_when_all_went_as_planned() -> None:
     """A larger case: every actual equals the adopted optimum's, so the re-plan keeps its score and
     moves (almost) no money: phases 2 and 3 may each give up the model's epsilon, no more."""
@@ -169,6 +170,7 @@ def test_the_re_plan_of_a_generated_scenario_equals_the_plan_when_all_went_as_pl
     assert np.allclose(result.effectiveness["factor"], 1.0)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), lift=st.floats(0.0, 20.0), replan_from=st.integers(2, 4))
 def test_measured_above_prediction_never_lowers_the_re_planned_score(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from optimizer.cli import main
@@ -29,6 +30,7 @@ def adopted_and_actuals(runner: CliRunner, replan_from: int) -> None:
     measured[["partner", "domain", "period", "score"]].to_csv("actuals/measured.csv", index=False)
 
 
+@pytest.mark.slow
 def test_replan_of_a_year_as_planned_keeps_the_plan(runner: CliRunner) -> None:
     adopted_and_actuals(runner, 3)
     args = ["replan", EXAMPLE, "--plan", "plan.xlsx", "--actuals", "actuals", "--from", "3"]
@@ -50,6 +52,7 @@ def test_replan_of_a_year_as_planned_keeps_the_plan(runner: CliRunner) -> None:
     assert "Re-planned from period 3" in result.stderr
 
 
+@pytest.mark.slow
 def test_replan_writes_a_csv_folder_with_its_tables(runner: CliRunner) -> None:
     adopted_and_actuals(runner, 2)
     args = ["replan", EXAMPLE, "--plan", "plan.xlsx", "--actuals", "actuals", "--from", "2", "-o", "out"]
