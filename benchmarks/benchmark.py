@@ -3,6 +3,17 @@
     python benchmarks/benchmark.py                  # small, medium and large (under a minute on 2 cores)
     python benchmarks/benchmark.py --quick          # small and medium only
     python benchmarks/benchmark.py --presets medium --repeat 3 --json bench.json
+    python benchmarks/benchmark.py --grid                  # every shape, medium and large (~15 min)
+    python benchmarks/benchmark.py --grid --quick          # the medium shapes only
+    python benchmarks/benchmark.py --grid --shapes 'large-wl1-*,large-maxmin'
+
+The grid (--grid) runs each shape of optimizer.io.synthetic.SHAPES (weakest_link
+0, 0.3, 1 x score counted in the final or every period x with and without
+targets x with and without partner caps, at medium and large size) three
+ways in one run: our whole process from the workbook, HiGHS alone on our
+exported model, and HiGHS alone on a straightforward formulation
+(straightforward.py), and prints the ratios. The rest of this describes the
+per-preset run.
 
 For each preset the scenario is generated (optimizer.io.synthetic) and written
 to a temporary .xlsx workbook. Then, in this process (imports done and one
@@ -81,7 +92,7 @@ def project_module(name: str) -> Any:
 
 def quiet_stdout() -> contextlib.AbstractContextManager[None]:
     """The project's own guard against HiGHS's banner on descriptor 1."""
-    return project_module("solver").quiet_stdout()
+    return project_module("lp.solve").quiet_stdout()
 
 
 def median(values: list[float]) -> float:
@@ -197,7 +208,7 @@ class Recorder:
     def active(self) -> Iterator[Recorder]:
         import highspy
 
-        lp, solving = project_module("model"), project_module("solver")
+        lp, solving = project_module("lp.model"), project_module("lp.solve")
         self.wrap(lp, "build", "build")
         for name in self.PHASES:
             self.wrap(solving, name, "phase")
@@ -255,7 +266,7 @@ def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, f
 
 
 def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool) -> dict[str, Any]:
-    lp, solving = project_module("model"), project_module("solver")
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
     from optimizer.io.sheets import read_tables
     from optimizer.io.synthetic import PRESETS, generate
     from optimizer.io.template import write_scenario
@@ -350,7 +361,7 @@ def child_main(kind: str, args: list[str]) -> None:
     *rest, result = args
     if kind == "e2e":
         scenario_path, report_path = rest
-        solving, validate, report = (project_module(m) for m in ("solver", "validate", "report"))
+        solving, validate, report = (project_module(m) for m in ("lp.solve", "io.validate", "reports.plan"))
         imports = peak_mib()
         started = time.perf_counter()
         solution = solving.solve(validate.load_scenario(scenario_path), SOLVER)
@@ -408,7 +419,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
 
     import numpy as np
 
-    lp, solving = project_module("model"), project_module("solver")
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
     from optimizer.io.synthetic import PRESETS, generate
     from optimizer.scenario import Budget
 
@@ -493,6 +504,103 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     return out
 
 
+# --- the grid of shapes --------------------------------------------------------------------------
+
+
+def bench_shape(name: str, seed: int, workdir: Path) -> dict[str, Any]:
+    """One shape: our whole process, HiGHS alone on our exported model, HiGHS on the straightforward LP.
+
+    Whole = read_tables + build_scenario + solve.solve (build, phase 1, phase 2 and the result
+    tables), one wall clock. The exported model is solved with the options our phase 1 ran with;
+    the straightforward formulation (straightforward.py) with HiGHS's defaults. Only run() counts
+    for either. All three must agree on the score.
+    """
+    from straightforward import build_highs
+
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
+    from optimizer.io.sheets import read_tables
+    from optimizer.io.synthetic import generate_preset
+    from optimizer.io.template import write_scenario
+    from optimizer.io.validate import build_scenario
+
+    scenario = generate_preset(name, seed=seed)
+    path = workdir / f"{name}.xlsx"
+    write_scenario(scenario, path)
+    recorder = Recorder()
+    started = time.perf_counter()
+    loaded = build_scenario(read_tables(path), os.fspath(path))
+    read = time.perf_counter()
+    with recorder.active():
+        solution = solving.solve(loaded, SOLVER)
+    ended = time.perf_counter()
+    out: dict[str, Any] = {"shape": name, "whole": ended - started, "score": solution.score}
+    if solution.status != "optimal":
+        raise SystemExit(f"{name}: solve ended {solution.status}: {solution.message}")
+    steps = solve_steps(recorder, read, ended)
+    out.update(read=read - started, build=steps["build"], phase1=steps["phase1"], phase2=steps["phase2"])
+    out["rest"] = out["whole"] - out["read"] - out["build"] - out["phase1"] - out["phase2"]
+    out["options"] = changed_options(recorder.seen[1]["options"])
+    out["lp"] = "{} x {}".format(*recorder.seen[1]["size"][:2])
+
+    mps = workdir / f"{name}.mps"
+    solving.export(lp.build(scenario), mps)
+    highs = new_highs(out["options"])
+    read_model(highs, os.fspath(mps))
+    started = time.perf_counter()
+    run_optimal(highs)
+    out["exported"] = time.perf_counter() - started
+    out["exported_score"] = highs.getInfo().objective_function_value
+    del highs
+
+    highs = build_highs(scenario, lambda: new_highs({}))
+    out["plain_lp"] = f"{highs.getNumRow()} x {highs.getNumCol()}"
+    started = time.perf_counter()
+    run_optimal(highs)
+    out["plain"] = time.perf_counter() - started
+    out["plain_score"] = highs.getInfo().objective_function_value
+    del highs
+    gap = max(abs(out["score"] - out[k]) for k in ("exported_score", "plain_score"))
+    if gap > 1e-6 * max(1.0, abs(out["score"])):
+        raise SystemExit(f"{name}: the three scores differ: {out}")
+    out["ratio_exported"] = out["whole"] / out["exported"]
+    out["ratio_plain"] = out["whole"] / out["plain"]
+    return out
+
+
+def print_grid(rows: list[dict[str, Any]]) -> None:
+    header = ["shape", "LP (ours)", "read", "build", "phase 1", "phase 2", "rest", "whole"]
+    header += ["HiGHS on ours", "HiGHS on plain", "whole/ours", "whole/plain"]
+    table = [
+        [
+            r["shape"],
+            r["lp"],
+            *(cell(r[k], "s") for k in ("read", "build", "phase1", "phase2", "rest", "whole")),
+            cell(r["exported"], "s"),
+            cell(r["plain"], "s"),
+            cell(r["ratio_exported"], "x"),
+            cell(r["ratio_plain"], "x"),
+        ]
+        for r in rows
+    ]
+    title = "Shapes (seconds, one run; rest = duals, plan, tables; plain = the straightforward LP)"
+    print_table(title, header, table)
+    options = {json.dumps(r.get("options", {}), sort_keys=True) for r in rows}
+    print("HiGHS options of our phase 1, used on the exported model too:", ", ".join(sorted(options)))
+
+
+def grid_shapes(patterns: str | None, quick: bool) -> list[str]:
+    """Shape names of the grid, in the generator's order, matching any of the comma-separated globs."""
+    import fnmatch
+
+    from optimizer.io.synthetic import SHAPES
+
+    names = [n for n, s in SHAPES.items() if n != "large-maxmin" and not (quick and s.size != "medium")]
+    if not patterns:
+        return names
+    wanted = [p.strip() for p in patterns.split(",") if p.strip()]
+    return [n for n in SHAPES if any(fnmatch.fnmatchcase(n, p) for p in wanted)]
+
+
 # --- HiGHS options ------------------------------------------------------------------------------
 
 # what optimizer.lp.solve.HIGHS_OPTIONS was chosen from; each starts from HiGHS's defaults
@@ -510,7 +618,7 @@ def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[d
     under each of OPTION_CHOICES: the measurement behind optimizer.lp.solve.HIGHS_OPTIONS."""
     import numpy as np
 
-    lp, solving = project_module("model"), project_module("solver")
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
     from optimizer.io.synthetic import PRESETS, generate
 
     rows = []
@@ -692,12 +800,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--options", action="store_true", help="also time HiGHS under each option choice")
     parser.add_argument("--json", metavar="PATH", help="also write every number to this JSON file")
+    parser.add_argument("--grid", action="store_true", help="the grid of shapes instead (--quick: medium)")
+    parser.add_argument("--shapes", metavar="GLOBS", help="with --grid: only these, e.g. 'large-wl1-*'")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child_main(args.child[0], args.child[1:])
         return 0
 
+    if args.grid:
+        return main_grid(args)
     from optimizer.io.synthetic import PRESETS
 
     presets = ["small", "medium"] if args.quick else [p.strip() for p in args.presets.split(",") if p.strip()]
@@ -737,6 +849,25 @@ def main(argv: list[str] | None = None) -> int:
         print_sweep(results["sweep"])
     if results["options"]:
         print_options(results["options"])
+    return 0
+
+
+def main_grid(args: argparse.Namespace) -> int:
+    shapes = grid_shapes(args.shapes, args.quick)
+    if not shapes:
+        raise SystemExit(f"no shape matches {args.shapes!r}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
+        workdir = Path(tmp)
+        warm_up(workdir)
+        for name in shapes:
+            print(f"... {name}", file=sys.stderr, flush=True)
+            with quiet_stdout():
+                rows.append(bench_shape(name, args.seed, workdir))
+            print(json.dumps(rows[-1], default=str), file=sys.stderr, flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2, default=str))
+    print_grid(rows)
     return 0
 
 
