@@ -133,10 +133,14 @@ class _Builder:
         return np.arange(first, self.columns)
 
     def add_row(self, lower: float, upper: float, name: str) -> int:
-        self.row_lower.append(lower)
-        self.row_upper.append(upper)
-        self.row_names.append(name)
-        return len(self.row_names) - 1
+        return int(self.add_rows([lower], [upper], [name])[0])
+
+    def add_rows(self, lower: Sequence[float], upper: Sequence[float], names: Sequence[str]) -> np.ndarray:
+        first = len(self.row_names)
+        self.row_lower.extend(lower)
+        self.row_upper.extend(upper)
+        self.row_names.extend(names)
+        return np.arange(first, len(self.row_names))
 
     def entries(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
         keep = np.asarray(values) != 0
@@ -180,6 +184,34 @@ def needed_periods(scenario: Scenario, reduced: bool = True) -> dict[tuple[int, 
     return {pair: sorted(periods) for pair, periods in needed.items()}
 
 
+def dominated_options(scenario: Scenario) -> set[int]:
+    """Options that another one does at least as well for every partner: never needed in a plan.
+
+    Option a is dominated by b when b has the same type (the same type budgets), no max_units, a lag
+    no longer, every partner of a eligible, and at least as many points per money in every domain:
+    any units of a can be swapped for b's units of the same money, for the same partner and
+    period, which spends the same in every budget row and lands as many points as early or
+    earlier. Options equal in all of this keep the first.
+    """
+    options = scenario.options
+    per_money = readiness.gain_matrix(scenario) / np.array([o.unit_cost for o in options])[:, None]
+    at_least = np.all(per_money[None, :, :] >= per_money[:, None, :], axis=2)  # [a, b]: b's >= a's
+    more = np.any(per_money[None, :, :] > per_money[:, None, :], axis=2)
+    lag = np.array([o.lag for o in options])
+    kind = np.array([o.type for o in options], dtype=object)
+    uncapped = np.array([o.max_units is None for o in options])
+    order = np.arange(len(options))
+    can = (
+        at_least
+        & (lag[None, :] <= lag[:, None])
+        & (kind[None, :] == kind[:, None])
+        & uncapped[None, :]
+        & (more | (lag[None, :] < lag[:, None]) | (order[None, :] < order[:, None]))
+    )
+    eligible = [set(scenario.eligible(o)) for o in options]
+    return {int(a) for a, b in zip(*np.nonzero(can), strict=True) if eligible[a] <= eligible[b]}
+
+
 def define_units(
     build: _Builder, scenario: Scenario, committed: np.ndarray | None = None, reduced: bool = True
 ) -> UnitColumns:
@@ -192,8 +224,9 @@ def define_units(
     gains = readiness.gain_matrix(scenario)
     horizon = scenario.horizon
     keep = np.zeros((len(scenario.options), len(scenario.partners), horizon), dtype=bool)
+    dominated = dominated_options(scenario) if reduced else set()
     for o, option in enumerate(scenario.options):
-        if reduced and not (gains[o].any() and option.max_units != 0):
+        if reduced and not (gains[o].any() and option.max_units != 0) or o in dominated:
             continue
         last = horizon - option.lag if reduced else horizon  # later units never count
         helped = [
@@ -233,17 +266,16 @@ def define_readiness(
     )
     stock = dict(zip(keys, columns.tolist(), strict=True))
     # landing_row[p, d, s]: the stock row in which a unit counting from period s lands (-1: none)
+    # one row per stock, in the stocks' order: r_t - r_previous = 0, or r_first = baseline
+    first = np.array([k == 0 or keys[k - 1][:2] != keys[k][:2] for k in range(len(keys))], dtype=bool)
+    bound = np.where(first, [base[p, d] for p, d, _ in keys], 0.0)
+    rows = build.add_rows(bound, bound, [f"stock_p{p}_d{d}_t{t}" for p, d, t in keys])
+    build.entries(rows, columns, np.ones(len(rows)))
+    build.entries(rows[~first], columns[:-1][~first[1:]], -np.ones(int((~first).sum())))
     landing_row = np.full((len(scenario.partners), len(scenario.domains), horizon + 2), -1)
-    for (p, d), periods in needed.items():
-        start = 0
-        for t in periods:
-            first = float(base[p, d]) if start == 0 else 0.0
-            row = build.add_row(first, first, f"stock_p{p}_d{d}_t{t}")
-            build.entries(np.array([row]), np.array([stock[p, d, t]]), np.array([1.0]))
-            if start:
-                build.entries(np.array([row]), np.array([stock[p, d, start]]), np.array([-1.0]))
-            landing_row[p, d, start + 1 : t + 1] = row
-            start = t
+    since = [1 if starts else keys[k - 1][2] + 1 for k, starts in enumerate(first.tolist())]
+    for row, (p, d, t), begin in zip(rows.tolist(), keys, since, strict=True):
+        landing_row[p, d, begin : t + 1] = row  # units counting from begin..t land in row
     lags = np.array([option.lag for option in scenario.options], dtype=int)
     counts_from = np.minimum(units.period + lags[units.option], horizon + 1)
     unit, domain = np.nonzero(gains[units.option] != 0)
@@ -256,36 +288,107 @@ def define_readiness(
 
 
 def define_counted(
-    build: _Builder, scenario: Scenario, stock: dict[tuple[int, int, int], int]
+    build: _Builder, scenario: Scenario, stock: dict[tuple[int, int, int], int], reduced: bool = True
 ) -> dict[tuple[int, int, int], int]:
-    """c[p, d, t] in [0, U] with c <= r: readiness as the score counts it."""
+    """c[p, d, t] in [0, U] with c <= r: readiness as the score counts it.
+
+    With weakest_link 1 no c is in the score, and the weakest-link rows bound m by r itself (see
+    define_weakest), so no c is made unless the model is built `reduced=False`.
+    """
+    if reduced and scenario.settings.weakest_link == 1:
+        return {}
     keys = [(p, d, t) for t in scenario.counted_periods() for p, d in scored_pairs(scenario)]
     cap = scenario.settings.score_cap
     columns = build.add_columns(
         np.zeros(len(keys)), np.full(len(keys), cap), [f"c_p{p}_d{d}_t{t}" for p, d, t in keys]
     )
-    counted = dict(zip(keys, columns.tolist(), strict=True))
-    for (p, d, t), c in counted.items():
-        row = build.add_row(-INF, 0.0, f"cap_p{p}_d{d}_t{t}")
-        build.entries(np.array([row, row]), np.array([c, stock[p, d, t]]), np.array([1.0, -1.0]))
-    return counted
+    rows = build.add_rows([-INF] * len(keys), [0.0] * len(keys), [f"cap_p{p}_d{d}_t{t}" for p, d, t in keys])
+    build.entries(rows, columns, np.ones(len(keys)))
+    build.entries(rows, np.array([stock[key] for key in keys], dtype=int), -np.ones(len(keys)))
+    return dict(zip(keys, columns.tolist(), strict=True))
+
+
+def readiness_bounds(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """lowest[p, d] and highest[p, d, t]: bounds on r[p, d, t] that every feasible plan keeps.
+
+    r never falls below the baseline (gains and units are >= 0). It never rises above the
+    baseline plus what the money of periods 1..t could buy at the partner's best points per
+    money in d, each period's money being at most its budget and the partner's cap, and each
+    period's gain at most every eligible option's max_units.
+    """
+    par, _, _ = readiness.index(scenario)
+    gains = readiness.gain_matrix(scenario)
+    base = readiness.baseline_matrix(scenario)
+    n_p = len(scenario.partners)
+    eligible = np.zeros((len(scenario.options), n_p), dtype=bool)
+    for o, option in enumerate(scenario.options):
+        eligible[o, [par[p] for p in scenario.eligible(option)]] = True
+    factor = np.array([p.cost_factor for p in scenario.partners], dtype=float)
+    unit_cost = np.array([o.unit_cost for o in scenario.options], dtype=float)
+    max_units = np.array([INF if o.max_units is None else o.max_units for o in scenario.options])
+    effectiveness = np.array([p.effectiveness for p in scenario.partners], dtype=float)
+    per_money = np.where(
+        eligible[:, :, None], gains[:, None, :] / (unit_cost[:, None, None] * factor[None, :, None]), 0.0
+    ).max(axis=0)  # (partner, domain)
+    by_units = np.where(eligible[:, :, None] & (gains[:, None, :] > 0), max_units[:, None, None], 0.0)
+    by_units = np.sum(by_units * gains[:, None, :], axis=0)  # (partner, domain); inf without max_units
+    budget = np.array([b.total for b in sorted(scenario.budgets, key=lambda b: b.period)])
+    cap = np.array([INF if p.max_spend is None else p.max_spend for p in scenario.partners])
+    money = np.minimum(budget[None, :], cap[:, None])  # (partner, period)
+    step = np.minimum(money[:, None, :] * per_money[:, :, None], by_units[:, :, None])
+    highest = base[:, :, None] + effectiveness[:, None, None] * np.cumsum(step, axis=2)
+    return base, highest
+
+
+def never_weakest(scenario: Scenario) -> set[tuple[int, int, int]]:
+    """(p, d, t) whose weakest-link row can never bind: m <= U, or m <= r of a partner surely lower.
+
+    Partner p's row m <= r[p, d, t] is implied when p's baseline is at the score cap, or when
+    another partner q of positive weight can never rise above p's baseline by period t.
+    """
+    lowest, highest = readiness_bounds(scenario)
+    cap = scenario.settings.score_cap
+    positive = [p for p, partner in enumerate(scenario.partners) if partner.weight > 0]
+    implied = set()
+    for t in scenario.counted_periods():
+        for d in range(len(scenario.domains)):
+            tops = sorted((float(highest[q, d, t - 1]), q) for q in positive)
+            for p in positive:
+                others = [top for top, q in tops[:2] if q != p]
+                if lowest[p, d] >= cap or (others and lowest[p, d] >= others[0]):
+                    implied.add((p, d, t))
+    return implied
 
 
 def define_weakest(
-    build: _Builder, scenario: Scenario, counted: dict[tuple[int, int, int], int]
+    build: _Builder,
+    scenario: Scenario,
+    stock: dict[tuple[int, int, int], int],
+    counted: dict[tuple[int, int, int], int],
+    reduced: bool = True,
 ) -> dict[tuple[int, int], int]:
-    """m[d, t] <= c[p, d, t] for every partner of positive weight: the weakest link."""
+    """m[d, t] <= c[p, d, t] for every partner of positive weight: the weakest link.
+
+    Reduced, the rows are m <= r[p, d, t] (m <= U is its bound, so min over p of c = min(r, U)
+    is the same number) and only for partners that can be the weakest (never_weakest).
+    """
     if scenario.settings.weakest_link == 0:
         return {}
-    keys = list(dict.fromkeys((d, t) for _, d, t in counted))
+    scored = [(p, d, t) for t in scenario.counted_periods() for p, d in scored_pairs(scenario)]
+    keys = list(dict.fromkeys((d, t) for _, d, t in scored))
     cap = scenario.settings.score_cap
     columns = build.add_columns(
         np.zeros(len(keys)), np.full(len(keys), cap), [f"m_d{d}_t{t}" for d, t in keys]
     )
     weakest = dict(zip(keys, columns.tolist(), strict=True))
-    for (p, d, t), c in counted.items():
-        row = build.add_row(-INF, 0.0, f"weakest_p{p}_d{d}_t{t}")
-        build.entries(np.array([row, row]), np.array([weakest[d, t], c]), np.array([1.0, -1.0]))
+    implied = never_weakest(scenario) if reduced else set()
+    binding = [key for key in scored if key not in implied]
+    rows = build.add_rows(
+        [-INF] * len(binding), [0.0] * len(binding), [f"weakest_p{p}_d{d}_t{t}" for p, d, t in binding]
+    )
+    bound = stock if reduced else counted
+    build.entries(rows, np.array([weakest[d, t] for _, d, t in binding], dtype=int), np.ones(len(rows)))
+    build.entries(rows, np.array([bound[key] for key in binding], dtype=int), -np.ones(len(rows)))
     return weakest
 
 
@@ -375,8 +478,8 @@ def build(
     builder = _Builder()
     units = define_units(builder, scenario, committed, reduced)
     stock = define_readiness(builder, scenario, units, reduced)
-    counted = define_counted(builder, scenario, stock)
-    weakest = define_weakest(builder, scenario, counted)
+    counted = define_counted(builder, scenario, stock, reduced)
+    weakest = define_weakest(builder, scenario, stock, counted, reduced)
     budget_rows = define_budgets(builder, scenario, units)
     target_rows, shortfalls = define_targets(builder, scenario, stock, elastic)
     columns = builder.columns

@@ -1,0 +1,124 @@
+"""The builder's reductions of the weakest-link rows and of dominated options: exact, found by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+
+import pytest
+
+from optimizer.io.synthetic import Shape, generate, generate_shape
+from optimizer.lp import model as lp
+from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings
+
+solving = importlib.import_module("optimizer.lp.solve")
+
+
+def optimum(scenario: Scenario, reduced: bool) -> tuple[float, float]:
+    """Score and phase-2 spend of the model built either way."""
+    model = lp.build(scenario, reduced=reduced)
+    first = solving.run(model, "highs", None)
+    assert first.status == "optimal"
+    best = float(model.score @ first.values())
+    second = solving.run(lp.least_money(model, best), "highs", None)
+    assert second.status == "optimal"
+    return best, float(model.spend @ second.values())
+
+
+def two_partners(weakest_link: float = 1.0) -> Scenario:
+    """A at 90 everywhere; B at 10, capped at 1 per period, 1 point per money: B reaches 13 by t=3.
+
+    X (training, 1 point per money, 5 units at most) and Y (training, 2 points per money, no
+    max_units, open to A and B) and Z (standardization, 4 per money, no max_units, only A).
+    """
+    return Scenario(
+        partners=(Partner("A", "A", 1.0, 1.0, 1.0, None), Partner("B", "B", 1.0, 1.0, 1.0, 1.0)),
+        domains=(Domain("D1", "D1", 1.0), Domain("D2", "D2", 1.0)),
+        baseline={("A", "D1"): 90.0, ("A", "D2"): 90.0, ("B", "D1"): 10.0, ("B", "D2"): 10.0},
+        options=(
+            Option("X", "training", 1.0, "X", 5.0, 0),
+            Option("Y", "training", 1.0, "Y", None, 0),
+            Option("Z", "standardization", 1.0, "Z", None, 0, ("A",)),
+        ),
+        effects=(
+            Effect("X", "D1", 1.0, 1.0, 1.0),
+            Effect("X", "D2", 1.0, 1.0, 1.0),
+            Effect("Y", "D1", 2.0, 2.0, 2.0),
+            Effect("Y", "D2", 2.0, 2.0, 2.0),
+            Effect("Z", "D1", 4.0, 4.0, 4.0),
+            Effect("Z", "D2", 4.0, 4.0, 4.0),
+        ),
+        budgets=tuple(Budget(t, 50.0, {}) for t in (1, 2, 3)),
+        settings=Settings(weakest_link=weakest_link, score_cap=100.0, score_periods="all", currency="USD M"),
+    )
+
+
+def test_a_partner_that_cannot_fall_to_the_weakest_gets_no_weakest_row() -> None:
+    # B: 10 + at most 1 money per period at Y's 2 points per money, so <= 12, 14, 16 by t = 1, 2, 3,
+    # all below A's baseline 90: A's rows are implied, B's are not
+    scenario = two_partners()
+    assert lp.never_weakest(scenario) == {(0, d, t) for d in (0, 1) for t in (1, 2, 3)}
+    capless = dataclasses.replace(
+        scenario, partners=(scenario.partners[0], dataclasses.replace(scenario.partners[1], max_spend=None))
+    )
+    # uncapped, B can spend 50 a period at 2 points: 110 > 90 by t = 1, so no row is implied
+    assert lp.never_weakest(capless) == set()
+
+
+def test_an_option_beaten_on_every_count_is_left_out() -> None:
+    # X (1 point per money, capped) is beaten by Y (2 per money, uncapped, same type, same partners);
+    # Z is another type; Y is open to B, which Z is not
+    assert lp.dominated_options(two_partners()) == {0}
+    later = two_partners()
+    later = dataclasses.replace(
+        later, options=(dataclasses.replace(later.options[0], lag=1), *later.options[1:])
+    )
+    assert lp.dominated_options(later) == {0}  # Y lands sooner too
+    earlier = dataclasses.replace(
+        later, options=(later.options[0], dataclasses.replace(later.options[1], lag=2), later.options[2])
+    )
+    assert lp.dominated_options(earlier) == set()  # Y now lands later than X
+
+
+def test_two_equal_options_keep_the_first() -> None:
+    scenario = two_partners()
+    twin = dataclasses.replace(scenario.options[1], id="Y2")
+    effects = scenario.effects + tuple(
+        dataclasses.replace(e, option="Y2") for e in scenario.effects if e.option == "Y"
+    )
+    assert lp.dominated_options(
+        dataclasses.replace(scenario, options=(*scenario.options, twin), effects=effects)
+    ) == {0, 3}
+
+
+@pytest.mark.parametrize("weakest_link", [0.3, 1.0])
+def test_hand_scenario_keeps_its_optimum(weakest_link) -> None:
+    scenario = two_partners(weakest_link)
+    assert optimum(scenario, reduced=True) == pytest.approx(
+        optimum(scenario, reduced=False), rel=1e-9, abs=1e-9
+    )
+
+
+@pytest.mark.parametrize("size", [(5, 14, 2, 3), (10, 30, 4, 4)])
+@pytest.mark.parametrize("weakest_link", [0.3, 1.0])
+@pytest.mark.parametrize("periods", ["final", "all"])
+@pytest.mark.parametrize("caps", [True, False])
+def test_weakest_link_shapes_keep_their_optimum(size, weakest_link, periods, caps) -> None:
+    scenario = generate(*size, seed=1).with_settings(weakest_link=weakest_link, score_periods=periods)
+    if not caps:
+        scenario = dataclasses.replace(
+            scenario, partners=tuple(dataclasses.replace(p, max_spend=None) for p in scenario.partners)
+        )
+    assert lp.dominated_options(scenario)  # the reduction is at work here
+    reduced, literal = optimum(scenario, reduced=True), optimum(scenario, reduced=False)
+    assert reduced[0] == pytest.approx(literal[0], rel=1e-9, abs=1e-9)
+    assert reduced[1] == pytest.approx(literal[1], rel=1e-6, abs=1e-6)
+
+
+def test_the_generator_shapes_change_only_settings_targets_and_caps() -> None:
+    base = generate(30, 100, 8, 5, seed=2)
+    shape = generate_shape(Shape("medium", 1.0, "all", targets=False, partner_caps=False), seed=2)
+    assert shape.settings.weakest_link == 1.0 and shape.settings.score_periods == "all"
+    assert shape.targets == () and base.targets
+    assert all(p.max_spend is None for p in shape.partners)
+    assert shape.options == base.options and shape.budgets == base.budgets
