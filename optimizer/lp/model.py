@@ -184,34 +184,6 @@ def needed_periods(scenario: Scenario, reduced: bool = True) -> dict[tuple[int, 
     return {pair: sorted(periods) for pair, periods in needed.items()}
 
 
-def dominated_options(scenario: Scenario) -> set[int]:
-    """Options that another one does at least as well for every partner: never needed in a plan.
-
-    Option a is dominated by b when b has the same type (the same type budgets), no max_units, a lag
-    no longer, every partner of a eligible, and at least as many points per money in every domain:
-    any units of a can be swapped for b's units of the same money, for the same partner and
-    period, which spends the same in every budget row and lands as many points as early or
-    earlier. Options equal in all of this keep the first.
-    """
-    options = scenario.options
-    per_money = readiness.gain_matrix(scenario) / np.array([o.unit_cost for o in options])[:, None]
-    at_least = np.all(per_money[None, :, :] >= per_money[:, None, :], axis=2)  # [a, b]: b's >= a's
-    more = np.any(per_money[None, :, :] > per_money[:, None, :], axis=2)
-    lag = np.array([o.lag for o in options])
-    kind = np.array([o.type for o in options], dtype=object)
-    uncapped = np.array([o.max_units is None for o in options])
-    order = np.arange(len(options))
-    can = (
-        at_least
-        & (lag[None, :] <= lag[:, None])
-        & (kind[None, :] == kind[:, None])
-        & uncapped[None, :]
-        & (more | (lag[None, :] < lag[:, None]) | (order[None, :] < order[:, None]))
-    )
-    eligible = [set(scenario.eligible(o)) for o in options]
-    return {int(a) for a, b in zip(*np.nonzero(can), strict=True) if eligible[a] <= eligible[b]}
-
-
 def define_units(
     build: _Builder, scenario: Scenario, committed: np.ndarray | None = None, reduced: bool = True
 ) -> UnitColumns:
@@ -224,9 +196,8 @@ def define_units(
     gains = readiness.gain_matrix(scenario)
     horizon = scenario.horizon
     keep = np.zeros((len(scenario.options), len(scenario.partners), horizon), dtype=bool)
-    dominated = dominated_options(scenario) if reduced else set()
     for o, option in enumerate(scenario.options):
-        if reduced and not (gains[o].any() and option.max_units != 0) or o in dominated:
+        if reduced and not (gains[o].any() and option.max_units != 0):
             continue
         last = horizon - option.lag if reduced else horizon  # later units never count
         helped = [
