@@ -605,19 +605,20 @@ def print_grid(rows: list[dict[str, Any]]) -> None:
 
 
 def grid_shapes(patterns: str | None, quick: bool) -> list[str]:
-    """Shape names of the grid, in the generator's order, matching any of the comma-separated globs."""
+    """Shape names of the grid; with patterns (comma-separated globs), those matching, in the
+    patterns' order, each once (large-maxmin is large-wl1-all under another name)."""
     import fnmatch
 
     from optimizer.io.synthetic import SHAPES
 
-    names = [n for n, s in SHAPES.items() if n != "large-maxmin" and not (quick and s.size != "medium")]
     if not patterns:
-        return names
-    wanted = [p.strip() for p in patterns.split(",") if p.strip()]
-    chosen = [n for n in SHAPES if any(fnmatch.fnmatchcase(n, p) for p in wanted)]
-    return [
-        n for n in chosen if n != "large-maxmin" or SHAPES[n] not in [SHAPES[c] for c in chosen if c != n]
-    ]
+        return [n for n, s in SHAPES.items() if n != "large-maxmin" and not (quick and s.size != "medium")]
+    chosen: list[str] = []
+    for pattern in (p.strip() for p in patterns.split(",") if p.strip()):
+        for name in fnmatch.filter(SHAPES, pattern):
+            if SHAPES[name] not in [SHAPES[c] for c in chosen]:
+                chosen.append(name)
+    return chosen
 
 
 # --- HiGHS options ------------------------------------------------------------------------------
