@@ -1,9 +1,10 @@
-"""The builder's reductions of the weakest-link rows: exact, and found where a hand derivation says."""
+"""The weakest link bounded by readiness itself: the same optimum as model.md's literal LP."""
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import math
 
 import pytest
 
@@ -26,7 +27,7 @@ def optimum(scenario: Scenario, reduced: bool) -> tuple[float, float]:
 
 
 def two_partners(weakest_link: float = 1.0) -> Scenario:
-    """A at 90 everywhere; B at 10, capped at 1 money per period.
+    """A at 90 everywhere; B at 10, capped at 1 money per period; three periods, all counted.
 
     X (1 point per money, 5 units at most) and Y (2 points per money) are open to both, Z
     (4 points per money) only to A.
@@ -53,16 +54,38 @@ def two_partners(weakest_link: float = 1.0) -> Scenario:
     )
 
 
-def test_a_partner_that_cannot_fall_to_the_weakest_gets_no_weakest_row() -> None:
-    # B: 10 + at most 1 money per period at Y's 2 points per money, so <= 12, 14, 16 by t = 1, 2, 3,
-    # all below A's baseline 90: A's rows are implied, B's are not
-    scenario = two_partners()
-    assert lp.never_weakest(scenario) == {(0, d, t) for d in (0, 1) for t in (1, 2, 3)}
-    capless = dataclasses.replace(
-        scenario, partners=(scenario.partners[0], dataclasses.replace(scenario.partners[1], max_spend=None))
-    )
-    # uncapped, B can spend 50 a period at 2 points: 110 > 90 by t = 1, so no row is implied
-    assert lp.never_weakest(capless) == set()
+def test_the_pure_max_min_has_no_counted_readiness_columns() -> None:
+    # weakest_link 1: columns are 3 options x 2 partners x 3 periods of units (Z only for A: 15),
+    # 2 x 2 x 3 stocks and 2 x 3 minimums; rows 12 stocks, 12 weakest links, 3 budgets, 3 caps of B
+    model = lp.build(two_partners(1.0))
+    assert not [name for name in model.column_names() if name.startswith("c_")]
+    assert (model.column_count, model.row_count) == (15 + 12 + 6, 12 + 12 + 3 + 3)
+    assert len(lp.build(two_partners(0.3)).column_names()) == 15 + 12 + 12 + 6  # c is in the score
+
+
+def test_budgets_moved_in_place_keep_the_reduced_lp_exact() -> None:
+    """Studies change budget rows in the built LP: the reductions must hold for any budget."""
+    scenario = generate(10, 30, 4, 4, seed=1).with_settings(weakest_link=1.0, score_periods="all")
+    model = lp.build(scenario)
+    for factor in (0.5, 1.5, 4.0):
+        moved = model
+        for row in model.budget_rows:
+            moved = moved.with_row_bound(row.row, -math.inf, row.limit * factor)
+        first = solving.run(moved, "highs", None)
+        assert first.status == "optimal"
+        scaled = dataclasses.replace(
+            scenario,
+            budgets=tuple(
+                Budget(b.period, b.total * factor, {k: v * factor for k, v in b.by_type.items()})
+                for b in scenario.budgets
+            ),
+            partners=tuple(
+                dataclasses.replace(p, max_spend=None if p.max_spend is None else p.max_spend * factor)
+                for p in scenario.partners
+            ),
+        )
+        literal = optimum(scaled, reduced=False)[0]
+        assert float(moved.score @ first.values()) == pytest.approx(literal, rel=1e-9, abs=1e-9)
 
 
 @pytest.mark.parametrize("weakest_link", [0.3, 1.0])
@@ -83,8 +106,6 @@ def test_weakest_link_shapes_keep_their_optimum(size, weakest_link, periods, cap
         scenario = dataclasses.replace(
             scenario, partners=tuple(dataclasses.replace(p, max_spend=None) for p in scenario.partners)
         )
-    if caps:
-        assert lp.never_weakest(scenario)  # the reduction is at work here
     reduced, literal = optimum(scenario, reduced=True), optimum(scenario, reduced=False)
     assert reduced[0] == pytest.approx(literal[0], rel=1e-9, abs=1e-9)
     assert reduced[1] == pytest.approx(literal[1], rel=1e-6, abs=1e-6)

@@ -279,58 +279,6 @@ def define_counted(
     return dict(zip(keys, columns.tolist(), strict=True))
 
 
-def readiness_bounds(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """lowest[p, d] and highest[p, d, t]: bounds on r[p, d, t] that every feasible plan keeps.
-
-    r never falls below the baseline (gains and units are >= 0). It never rises above the
-    baseline plus what the money of periods 1..t could buy at the partner's best points per
-    money in d, each period's money being at most its budget and the partner's cap, and each
-    period's gain at most every eligible option's max_units.
-    """
-    par, _, _ = readiness.index(scenario)
-    gains = readiness.gain_matrix(scenario)
-    base = readiness.baseline_matrix(scenario)
-    n_p = len(scenario.partners)
-    eligible = np.zeros((len(scenario.options), n_p), dtype=bool)
-    for o, option in enumerate(scenario.options):
-        eligible[o, [par[p] for p in scenario.eligible(option)]] = True
-    factor = np.array([p.cost_factor for p in scenario.partners], dtype=float)
-    unit_cost = np.array([o.unit_cost for o in scenario.options], dtype=float)
-    max_units = np.array([INF if o.max_units is None else o.max_units for o in scenario.options])
-    effectiveness = np.array([p.effectiveness for p in scenario.partners], dtype=float)
-    per_money = np.where(
-        eligible[:, :, None], gains[:, None, :] / (unit_cost[:, None, None] * factor[None, :, None]), 0.0
-    ).max(axis=0)  # (partner, domain)
-    by_units = np.where(eligible[:, :, None] & (gains[:, None, :] > 0), max_units[:, None, None], 0.0)
-    by_units = np.sum(by_units * gains[:, None, :], axis=0)  # (partner, domain); inf without max_units
-    budget = np.array([b.total for b in sorted(scenario.budgets, key=lambda b: b.period)])
-    cap = np.array([INF if p.max_spend is None else p.max_spend for p in scenario.partners])
-    money = np.minimum(budget[None, :], cap[:, None])  # (partner, period)
-    step = np.minimum(money[:, None, :] * per_money[:, :, None], by_units[:, :, None])
-    highest = base[:, :, None] + effectiveness[:, None, None] * np.cumsum(step, axis=2)
-    return base, highest
-
-
-def never_weakest(scenario: Scenario) -> set[tuple[int, int, int]]:
-    """(p, d, t) whose weakest-link row can never bind: m <= U, or m <= r of a partner surely lower.
-
-    Partner p's row m <= r[p, d, t] is implied when p's baseline is at the score cap, or when
-    another partner q of positive weight can never rise above p's baseline by period t.
-    """
-    lowest, highest = readiness_bounds(scenario)
-    cap = scenario.settings.score_cap
-    positive = [p for p, partner in enumerate(scenario.partners) if partner.weight > 0]
-    implied = set()
-    for t in scenario.counted_periods():
-        for d in range(len(scenario.domains)):
-            tops = sorted((float(highest[q, d, t - 1]), q) for q in positive)
-            for p in positive:
-                others = [top for top, q in tops[:2] if q != p]
-                if lowest[p, d] >= cap or (others and lowest[p, d] >= others[0]):
-                    implied.add((p, d, t))
-    return implied
-
-
 def define_weakest(
     build: _Builder,
     scenario: Scenario,
@@ -340,8 +288,9 @@ def define_weakest(
 ) -> dict[tuple[int, int], int]:
     """m[d, t] <= c[p, d, t] for every partner of positive weight: the weakest link.
 
-    Reduced, the rows are m <= r[p, d, t] (m <= U is its bound, so min over p of c = min(r, U)
-    is the same number) and only for partners that can be the weakest (never_weakest).
+    Reduced, the rows are m <= r[p, d, t]: m <= U is its bound, so the least of the c (each
+    min(r, U) at best) is the same number, and no c is needed for the minimum. No row is left
+    out on what the budgets allow: studies move budget rows in place in a built LP.
     """
     if scenario.settings.weakest_link == 0:
         return {}
@@ -352,14 +301,12 @@ def define_weakest(
         np.zeros(len(keys)), np.full(len(keys), cap), [f"m_d{d}_t{t}" for d, t in keys]
     )
     weakest = dict(zip(keys, columns.tolist(), strict=True))
-    implied = never_weakest(scenario) if reduced else set()
-    binding = [key for key in scored if key not in implied]
     rows = build.add_rows(
-        [-INF] * len(binding), [0.0] * len(binding), [f"weakest_p{p}_d{d}_t{t}" for p, d, t in binding]
+        [-INF] * len(scored), [0.0] * len(scored), [f"weakest_p{p}_d{d}_t{t}" for p, d, t in scored]
     )
     bound = stock if reduced else counted
-    build.entries(rows, np.array([weakest[d, t] for _, d, t in binding], dtype=int), np.ones(len(rows)))
-    build.entries(rows, np.array([bound[key] for key in binding], dtype=int), -np.ones(len(rows)))
+    build.entries(rows, np.array([weakest[d, t] for _, d, t in scored], dtype=int), np.ones(len(rows)))
+    build.entries(rows, np.array([bound[key] for key in scored], dtype=int), -np.ones(len(rows)))
     return weakest
 
 
