@@ -12,8 +12,9 @@ The grid (--grid) runs each shape of optimizer.io.synthetic.SHAPES (weakest_link
 targets x with and without partner caps, at medium and large size) three
 ways in one run: our whole process from the workbook, HiGHS alone on our
 exported model, and HiGHS alone on a straightforward formulation
-(straightforward.py), and prints the ratios. The rest of this describes the
-per-preset run.
+(straightforward.py), and prints the ratios, by the wall clock and by CPU
+time (the fairer clock when others load the machine). The rest of this
+describes the per-preset run.
 
 For each preset the scenario is generated (optimizer.io.synthetic) and written
 to a temporary .xlsx workbook. Then, in this process (imports done and one
