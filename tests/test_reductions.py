@@ -1,4 +1,4 @@
-"""The weakest link bounded by readiness itself: the same optimum as model.md's literal LP."""
+"""The reduced LP on the weakest-link shapes: model.md's literal optimum, also with budgets moved in place."""
 
 from __future__ import annotations
 
@@ -52,15 +52,6 @@ def two_partners(weakest_link: float = 1.0) -> Scenario:
         budgets=tuple(Budget(t, 50.0, {}) for t in (1, 2, 3)),
         settings=Settings(weakest_link=weakest_link, score_cap=100.0, score_periods="all", currency="USD M"),
     )
-
-
-def test_the_pure_max_min_has_no_counted_readiness_columns() -> None:
-    # weakest_link 1: columns are 3 options x 2 partners x 3 periods of units (Z only for A: 15),
-    # 2 x 2 x 3 stocks and 2 x 3 minimums; rows 12 stocks, 12 weakest links, 3 budgets, 3 caps of B
-    model = lp.build(two_partners(1.0))
-    assert not [name for name in model.column_names() if name.startswith("c_")]
-    assert (model.column_count, model.row_count) == (15 + 12 + 6, 12 + 12 + 3 + 3)
-    assert len(lp.build(two_partners(0.3)).column_names()) == 15 + 12 + 12 + 6  # c is in the score
 
 
 def test_budgets_moved_in_place_keep_the_reduced_lp_exact() -> None:

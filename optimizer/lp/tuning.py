@@ -1,0 +1,46 @@
+"""HiGHS's options for one built LP, chosen by its shape, by measurement.
+
+Every LP of ours runs HiGHS's dual simplex without presolve (the stock form
+leaves presolve little to remove; measured in optimizer.lp.solve). The pure
+max-min score counted in every period (weakest_link 1, score_periods all) is
+the one shape that needs more: its optimum ties many partners at the
+minimum in every domain and period, so the dual simplex stalls on
+degenerate pivots, and a larger cost perturbation breaks the ties sooner.
+Measured on the large preset's max-min shape (HiGHS run() alone, CPU
+seconds, on a shared 2-core machine; pivots are exact):
+
+    LP variant of large-wl1-all (seconds, pivots)     perturbation x1   x10
+    as model.py builds it (solver-notes.md)            25.7 s           22.5 s
+    weakest rows cut on budgets (not kept, see RESULTS) 14.9 s, 15,551   9.3 s, 13,605
+    the same, dominated options out (not kept)          40.5 s, 27,304   22.1 s, 21,737
+
+On the medium max-min shapes x10 took fewer pivots as well (2,425 against
+2,618 on medium-wl1-all). Interior point took 25.8 s on the second variant,
+more than the simplex, so the algorithm stays the dual simplex. Other shapes
+were not measured enough with x10 and keep HiGHS's default perturbation.
+"""
+
+from __future__ import annotations
+
+from .model import Model
+
+DEFAULT: dict[str, object] = {"presolve": "off"}
+MAX_MIN_PERTURBATION = 10.0
+
+
+def is_max_min_over_periods(model: Model) -> bool:
+    """Counted readiness has no weight in the score (weakest_link 1), the weakest link has, in more
+    than one period."""
+    first = len(model.units.option)  # the other columns follow the units, named as model.py names them
+    counted = [first + k for k, name in enumerate(model.other_names) if name.startswith("c_")]
+    minimums = [first + k for k, name in enumerate(model.other_names) if name.startswith("m_")]
+    periods = {model.other_names[j - first].rsplit("_t", 1)[1] for j in minimums}
+    return len(periods) > 1 and not model.score[counted].any() and model.score[minimums].any()
+
+
+def highs_options(model: Model) -> dict[str, object]:
+    """The options to set on a Highs object before it solves `model` (see the module's table)."""
+    options = dict(DEFAULT)
+    if is_max_min_over_periods(model):
+        options["dual_simplex_cost_perturbation_multiplier"] = MAX_MIN_PERTURBATION
+    return options
