@@ -66,6 +66,7 @@ from typing import Any
 
 SOLVER = "highs"
 SKIPPED_OPTIONS = ("file", "log", "output_flag", "write_", "read_")  # output only, never the algorithm
+ADVANCED_OPTIONS = ("dual_simplex_cost_perturbation_multiplier",)  # set by optimizer.lp.tuning
 
 
 # --- small helpers -------------------------------------------------------------------------------
@@ -109,7 +110,13 @@ def changed_options(options: Any) -> dict[str, Any]:
     ours = options.getOptions() if hasattr(options, "getOptions") else options
     default = fresh.getOptions()
     names = [n for n in dir(ours) if not n.startswith("_") and not any(s in n for s in SKIPPED_OPTIONS)]
-    return {n: getattr(ours, n) for n in names if getattr(ours, n) != getattr(default, n)}
+    changed = {n: getattr(ours, n) for n in names if getattr(ours, n) != getattr(default, n)}
+    if hasattr(options, "getOptionValue"):  # options that getOptions() and writeOptions() leave out
+        for name in ADVANCED_OPTIONS:
+            value = options.getOptionValue(name)[1]
+            if value != fresh.getOptionValue(name)[1]:
+                changed[name] = value
+    return changed
 
 
 def new_highs(options: dict[str, Any]) -> Any:
@@ -201,7 +208,7 @@ class Recorder:
             return
         self.seen[phase] = {
             "iterations": iterations(highs),
-            "options": highs.getOptions(),
+            "options": changed_options(highs),
             "size": (highs.getNumRow(), highs.getNumCol(), highs.getNumNz()),
         }
 
@@ -307,7 +314,7 @@ def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool)
             raise SystemExit(f"{name}: solve ended {solution.status}: {solution.message}")
         out["score"], out["spend"] = solution.score, solution.spend
         if 1 in recorder.seen:
-            out["options"] = changed_options(recorder.seen[1]["options"])
+            out["options"] = recorder.seen[1]["options"]
             out["iterations_ours"] = recorder.seen[1]["iterations"]
             out["rows"], out["cols"], out["nnz"] = recorder.seen[1]["size"]
         if 2 in recorder.seen:
@@ -542,7 +549,7 @@ def bench_shape(name: str, seed: int, workdir: Path) -> dict[str, Any]:
     steps = solve_steps(recorder, read, ended)
     out.update(read=read - started, build=steps["build"], phase1=steps["phase1"], phase2=steps["phase2"])
     out["rest"] = out["whole"] - out["read"] - out["build"] - out["phase1"] - out["phase2"]
-    out["options"] = changed_options(recorder.seen[1]["options"])
+    out["options"] = recorder.seen[1]["options"]
     out["lp"] = "{} x {}".format(*recorder.seen[1]["size"][:2])
 
     mps = workdir / f"{name}.mps"
