@@ -3,6 +3,18 @@
     python benchmarks/benchmark.py                  # small, medium and large (under a minute on 2 cores)
     python benchmarks/benchmark.py --quick          # small and medium only
     python benchmarks/benchmark.py --presets medium --repeat 3 --json bench.json
+    python benchmarks/benchmark.py --grid                  # every shape, medium and large (~15 min)
+    python benchmarks/benchmark.py --grid --quick          # the medium shapes only
+    python benchmarks/benchmark.py --grid --shapes 'large-wl1-*,large-maxmin'
+
+The grid (--grid) runs each shape of optimizer.io.synthetic.SHAPES (weakest_link
+0, 0.3, 1 x score counted in the final or every period x with and without
+targets x with and without partner caps, at medium and large size) three
+ways in one run: our whole process from the workbook, HiGHS alone on our
+exported model, and HiGHS alone on a straightforward formulation
+(straightforward.py), and prints the ratios, by the wall clock and by CPU
+time (the fairer clock when others load the machine). The rest of this
+describes the per-preset run.
 
 For each preset the scenario is generated (optimizer.io.synthetic) and written
 to a temporary .xlsx workbook. Then, in this process (imports done and one
@@ -54,6 +66,7 @@ from typing import Any
 
 SOLVER = "highs"
 SKIPPED_OPTIONS = ("file", "log", "output_flag", "write_", "read_")  # output only, never the algorithm
+ADVANCED_OPTIONS = ("dual_simplex_cost_perturbation_multiplier",)  # set by optimizer.lp.tuning
 
 
 # --- small helpers -------------------------------------------------------------------------------
@@ -75,13 +88,13 @@ def peak_mib() -> float:
 
 
 def project_module(name: str) -> Any:
-    """optimizer.lp.<name>, imported in the child process that measures it."""
-    return importlib.import_module(f"optimizer.lp.{name}")
+    """optimizer.<name>, imported in the child process that measures it."""
+    return importlib.import_module(f"optimizer.{name}")
 
 
 def quiet_stdout() -> contextlib.AbstractContextManager[None]:
     """The project's own guard against HiGHS's banner on descriptor 1."""
-    return project_module("highs").quiet_stdout()
+    return project_module("lp.highs").quiet_stdout()
 
 
 def median(values: list[float]) -> float:
@@ -97,7 +110,13 @@ def changed_options(options: Any) -> dict[str, Any]:
     ours = options.getOptions() if hasattr(options, "getOptions") else options
     default = fresh.getOptions()
     names = [n for n in dir(ours) if not n.startswith("_") and not any(s in n for s in SKIPPED_OPTIONS)]
-    return {n: getattr(ours, n) for n in names if getattr(ours, n) != getattr(default, n)}
+    changed = {n: getattr(ours, n) for n in names if getattr(ours, n) != getattr(default, n)}
+    if hasattr(options, "getOptionValue"):  # options that getOptions() and writeOptions() leave out
+        for name in ADVANCED_OPTIONS:
+            value = options.getOptionValue(name)[1]
+            if value != fresh.getOptionValue(name)[1]:
+                changed[name] = value
+    return changed
 
 
 def new_highs(options: dict[str, Any]) -> Any:
@@ -189,7 +208,7 @@ class Recorder:
             return
         self.seen[phase] = {
             "iterations": iterations(highs),
-            "options": highs.getOptions(),
+            "options": changed_options(highs),
             "size": (highs.getNumRow(), highs.getNumCol(), highs.getNumNz()),
         }
 
@@ -197,11 +216,11 @@ class Recorder:
     def active(self) -> Iterator[Recorder]:
         import highspy
 
-        lp, solving = project_module("model"), project_module("solve")
+        lp, solving = project_module("lp.model"), project_module("lp.solve")
         self.wrap(lp, "build", "build")
         for name in self.PHASES:
             self.wrap(solving, name, "phase")
-        self.wrap(project_module("highs"), "to_highs", "transfer")
+        self.wrap(project_module("lp.highs"), "to_highs", "transfer")
         self.wrap(highspy.Highs, "run", "highs_run")
         for name in ("values", "row_duals"):
             self.wrap(solving.Run, name, "read_back")
@@ -255,7 +274,7 @@ def solve_steps(recorder: Recorder, started: float, ended: float) -> dict[str, f
 
 
 def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool) -> dict[str, Any]:
-    lp, solving = project_module("model"), project_module("solve")
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
     from optimizer.io.sheets import read_tables
     from optimizer.io.synthetic import PRESETS, generate
     from optimizer.io.template import write_scenario
@@ -295,7 +314,7 @@ def bench_preset(name: str, seed: int, repeat: int, workdir: Path, memory: bool)
             raise SystemExit(f"{name}: solve ended {solution.status}: {solution.message}")
         out["score"], out["spend"] = solution.score, solution.spend
         if 1 in recorder.seen:
-            out["options"] = changed_options(recorder.seen[1]["options"])
+            out["options"] = recorder.seen[1]["options"]
             out["iterations_ours"] = recorder.seen[1]["iterations"]
             out["rows"], out["cols"], out["nnz"] = recorder.seen[1]["size"]
         if 2 in recorder.seen:
@@ -408,7 +427,7 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
 
     import numpy as np
 
-    lp, solving = project_module("model"), project_module("solve")
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
     from optimizer.io.synthetic import PRESETS, generate
     from optimizer.scenario import Budget
 
@@ -493,9 +512,126 @@ def bench_sweep(name: str, seed: int, levels: int, workdir: Path) -> dict[str, A
     return out
 
 
+# --- the grid of shapes --------------------------------------------------------------------------
+
+
+def bench_shape(name: str, seed: int, workdir: Path) -> dict[str, Any]:
+    """One shape: our whole process, HiGHS alone on our exported model, HiGHS on the straightforward LP.
+
+    Whole = read_tables + build_scenario + solve.solve (build, phase 1, phase 2 and the result
+    tables), one wall clock. The exported model is solved with the options our phase 1 ran with;
+    the straightforward formulation (straightforward.py) with HiGHS's defaults. Only run() counts
+    for either. All three must agree on the score.
+    """
+    from straightforward import build_highs
+
+    lp, solving = project_module("lp.model"), project_module("lp.solve")
+    from optimizer.io.sheets import read_tables
+    from optimizer.io.synthetic import generate_preset
+    from optimizer.io.template import write_scenario
+    from optimizer.io.validate import build_scenario
+
+    scenario = generate_preset(name, seed=seed)
+    path = workdir / f"{name}.xlsx"
+    write_scenario(scenario, path)
+    recorder = Recorder()
+    cpu = time.process_time()
+    started = time.perf_counter()
+    loaded = build_scenario(read_tables(path), os.fspath(path))
+    read = time.perf_counter()
+    with recorder.active():
+        solution = solving.solve(loaded, SOLVER)
+    ended = time.perf_counter()
+    out: dict[str, Any] = {"shape": name, "whole": ended - started, "score": solution.score}
+    out["whole_cpu"] = time.process_time() - cpu
+    if solution.status != "optimal":
+        raise SystemExit(f"{name}: solve ended {solution.status}: {solution.message}")
+    steps = solve_steps(recorder, read, ended)
+    out.update(read=read - started, build=steps["build"], phase1=steps["phase1"], phase2=steps["phase2"])
+    out["rest"] = out["whole"] - out["read"] - out["build"] - out["phase1"] - out["phase2"]
+    out["options"] = recorder.seen[1]["options"]
+    out["lp"] = "{} x {}".format(*recorder.seen[1]["size"][:2])
+
+    mps = workdir / f"{name}.mps"
+    solving.export(lp.build(scenario), mps)
+    highs = new_highs(out["options"])
+    read_model(highs, os.fspath(mps))
+    out["exported"], out["exported_cpu"] = timed_run(highs)
+    out["exported_score"] = highs.getInfo().objective_function_value
+    del highs
+
+    highs = build_highs(scenario, lambda: new_highs({}))
+    out["plain_lp"] = f"{highs.getNumRow()} x {highs.getNumCol()}"
+    out["plain"], out["plain_cpu"] = timed_run(highs)
+    out["plain_score"] = highs.getInfo().objective_function_value
+    del highs
+    gap = max(abs(out["score"] - out[k]) for k in ("exported_score", "plain_score"))
+    if gap > 1e-6 * max(1.0, abs(out["score"])):
+        raise SystemExit(f"{name}: the three scores differ: {out}")
+    for clock in ("", "_cpu"):
+        out[f"ratio_exported{clock}"] = out[f"whole{clock}"] / out[f"exported{clock}"]
+        out[f"ratio_plain{clock}"] = out[f"whole{clock}"] / out[f"plain{clock}"]
+    return out
+
+
+def timed_run(highs: Any) -> tuple[float, float]:
+    """Wall and CPU seconds of one run() to optimality. CPU time (of every thread) is the fairer
+    clock on a machine that others share: it does not count the time the process waited."""
+    cpu, started = time.process_time(), time.perf_counter()
+    run_optimal(highs)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def print_grid(rows: list[dict[str, Any]]) -> None:
+    header = ["shape", "LP (ours)", "read", "build", "phase 1", "phase 2", "rest", "whole"]
+    header += [
+        "HiGHS on ours",
+        "HiGHS on plain",
+        "whole/ours",
+        "whole/plain",
+        "CPU: whole/ours",
+        "whole/plain",
+    ]
+    table = [
+        [
+            r["shape"],
+            r["lp"],
+            *(cell(r[k], "s") for k in ("read", "build", "phase1", "phase2", "rest", "whole")),
+            cell(r["exported"], "s"),
+            cell(r["plain"], "s"),
+            cell(r["ratio_exported"], "x"),
+            cell(r["ratio_plain"], "x"),
+            cell(r["ratio_exported_cpu"], "x"),
+            cell(r["ratio_plain_cpu"], "x"),
+        ]
+        for r in rows
+    ]
+    title = "Shapes (seconds, one run; rest = duals, plan, tables; plain = the straightforward LP)"
+    print_table(title, header, table)
+    options = {json.dumps(r.get("options", {}), sort_keys=True) for r in rows}
+    print("HiGHS options of our phase 1, used on the exported model too:", ", ".join(sorted(options)))
+
+
+def grid_shapes(patterns: str | None, quick: bool) -> list[str]:
+    """Shape names of the grid; with patterns (comma-separated globs), those matching, in the
+    patterns' order, each once (large-maxmin is large-wl1-all under another name)."""
+    import fnmatch
+
+    from optimizer.io.synthetic import SHAPES
+
+    if not patterns:
+        return [n for n, s in SHAPES.items() if n != "large-maxmin" and not (quick and s.size != "medium")]
+    chosen: list[str] = []
+    for pattern in (p.strip() for p in patterns.split(",") if p.strip()):
+        for name in fnmatch.filter(SHAPES, pattern):
+            if SHAPES[name] not in [SHAPES[c] for c in chosen]:
+                chosen.append(name)
+    return chosen
+
+
 # --- HiGHS options ------------------------------------------------------------------------------
 
-# what optimizer.lp.solve.HIGHS_OPTIONS was chosen from; each starts from HiGHS's defaults
+# what optimizer.lp.tuning.DEFAULT was chosen from; each starts from HiGHS's defaults
 OPTION_CHOICES: dict[str, dict[str, Any]] = {
     "HiGHS default": {},
     "no presolve": {"presolve": "off"},
@@ -507,10 +643,10 @@ OPTION_CHOICES: dict[str, dict[str, Any]] = {
 
 def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[dict[str, Any]]:
     """HiGHS alone (run() only) on each preset, score counted in the final or in every period,
-    under each of OPTION_CHOICES: the measurement behind optimizer.lp.solve.HIGHS_OPTIONS."""
+    under each of OPTION_CHOICES: the measurement behind optimizer.lp.tuning.DEFAULT."""
     import numpy as np
 
-    lp, interface = project_module("model"), project_module("highs")
+    lp, interface = project_module("lp.model"), project_module("lp.highs")
     from optimizer.io.synthetic import PRESETS, generate
 
     rows = []
@@ -533,7 +669,8 @@ def bench_options(presets: list[str], seeds: tuple[int, ...] = (0, 1)) -> list[d
                     objectives.append(highs.getInfo().objective_function_value)
                 row["gap"] = float(np.ptp(objectives))
                 row["ours"] = next(
-                    (k for k, v in OPTION_CHOICES.items() if v == interface.HIGHS_OPTIONS), "other"
+                    (k for k, v in OPTION_CHOICES.items() if v == project_module("lp.tuning").DEFAULT),
+                    "other",
                 )
                 rows.append(row)
     return rows
@@ -692,12 +829,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--options", action="store_true", help="also time HiGHS under each option choice")
     parser.add_argument("--json", metavar="PATH", help="also write every number to this JSON file")
+    parser.add_argument("--grid", action="store_true", help="the grid of shapes instead (--quick: medium)")
+    parser.add_argument("--shapes", metavar="GLOBS", help="with --grid: only these, e.g. 'large-wl1-*'")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child_main(args.child[0], args.child[1:])
         return 0
 
+    if args.grid:
+        return main_grid(args)
     from optimizer.io.synthetic import PRESETS
 
     presets = ["small", "medium"] if args.quick else [p.strip() for p in args.presets.split(",") if p.strip()]
@@ -737,6 +878,25 @@ def main(argv: list[str] | None = None) -> int:
         print_sweep(results["sweep"])
     if results["options"]:
         print_options(results["options"])
+    return 0
+
+
+def main_grid(args: argparse.Namespace) -> int:
+    shapes = grid_shapes(args.shapes, args.quick)
+    if not shapes:
+        raise SystemExit(f"no shape matches {args.shapes!r}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
+        workdir = Path(tmp)
+        warm_up(workdir)
+        for name in shapes:
+            print(f"... {name}", file=sys.stderr, flush=True)
+            with quiet_stdout():
+                rows.append(bench_shape(name, args.seed, workdir))
+            print(json.dumps(rows[-1], default=str), file=sys.stderr, flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2, default=str))
+    print_grid(rows)
     return 0
 
 

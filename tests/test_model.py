@@ -10,6 +10,7 @@ import pytest
 
 from optimizer.io.synthetic import generate
 from optimizer.lp import model as lp
+from optimizer.lp import tuning
 from optimizer.lp.export import export
 from optimizer.scenario import Settings
 
@@ -122,7 +123,7 @@ def test_highs_and_pulp_receive_the_same_lp(tmp_path, elastic) -> None:
 def test_our_highs_options_change_speed_not_the_optimum(monkeypatch) -> None:
     scenario = generate(8, 20, 6, 5, seed=4).with_settings(score_periods="all", weakest_link=0.2)
     ours = solving.solve(scenario)
-    monkeypatch.setattr(highs_interface, "HIGHS_OPTIONS", {})
+    monkeypatch.setattr(tuning, "DEFAULT", {})
     defaults = solving.solve(scenario)
     assert ours.status == defaults.status == "optimal"
     assert ours.score == pytest.approx(defaults.score, rel=1e-9)

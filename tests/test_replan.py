@@ -216,3 +216,13 @@ def test_actuals_are_checked_with_located_errors(tmp_path) -> None:
 def test_the_re_plan_period_must_leave_a_past_and_a_future(replan_from: int) -> None:
     with pytest.raises(ParamError, match="from 2 to 3"):
         replan(hand(), ADOPTED, actuals([], []), replan_from)
+
+
+def test_readiness_measured_below_baseline_is_taken_as_measured() -> None:
+    """Readiness measured 4 after period 2, below the baseline of 10 (trained people left), with
+    every period scored. Period 1 as adopted: 10 + 2 * 5 = 20; period 2 as measured: 4; period 3
+    grows from 4 by 5 units: 14. Z = (20 + 4 + 14) / 3."""
+    scenario = replace(hand(), settings=Settings(weakest_link=0.0, score_periods="all"))
+    result = replan(scenario, ADOPTED, actuals([], [("P", "D", 2, 4.0)]), 3)
+    assert result.status == "optimal"
+    assert result.solution.score == pytest.approx(38 / 3, abs=1e-6)

@@ -29,6 +29,9 @@ vectorised: the large preset takes milliseconds.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from itertools import product
+
 import numpy as np
 
 from ..scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
@@ -254,11 +257,56 @@ def generate(partners: int, options: int, domains: int, periods: int, seed: int 
     )
 
 
+@dataclass(frozen=True)
+class Shape:
+    """A preset size with the settings and limits that change how hard its LP is to solve."""
+
+    size: str  # a key of PRESETS
+    weakest_link: float
+    score_periods: str  # "final" or "all"
+    targets: bool = True
+    partner_caps: bool = True
+
+
+def _shape_name(shape: Shape) -> str:
+    name = f"{shape.size}-wl{shape.weakest_link:g}-{shape.score_periods}"
+    return name + ("" if shape.targets else "-notargets") + ("" if shape.partner_caps else "-nocaps")
+
+
+# The benchmark grid: every size but small x weakest_link x periods counted x targets x partner caps,
+# named e.g. "large-wl1-all" or "medium-wl0.3-final-notargets-nocaps"; "large-maxmin" is the
+# hardest of them (issue 13: the pure max-min score counted in every period).
+SHAPES: dict[str, Shape] = {
+    _shape_name(shape): shape
+    for shape in (
+        Shape(size, weakest_link, periods, targets, caps)
+        for size, weakest_link, periods, targets, caps in product(
+            ("medium", "large"), (0.0, 0.3, 1.0), ("final", "all"), (True, False), (True, False)
+        )
+    )
+}
+SHAPES["large-maxmin"] = SHAPES["large-wl1-all"]
+
+
+def generate_shape(shape: Shape, seed: int = 0) -> Scenario:
+    """The preset scenario of `shape.size` with the shape's settings, targets and partner caps."""
+    scenario = generate(*PRESETS[shape.size], seed=seed).with_settings(
+        weakest_link=shape.weakest_link, score_periods=shape.score_periods
+    )
+    if not shape.targets:
+        scenario = replace(scenario, targets=())
+    if not shape.partner_caps:
+        scenario = replace(scenario, partners=tuple(replace(p, max_spend=None) for p in scenario.partners))
+    return scenario
+
+
 def generate_preset(name: str, seed: int = 0) -> Scenario:
-    """One of PRESETS by name."""
-    if name not in PRESETS:
-        raise ValueError(f"unknown preset '{name}': choose one of {', '.join(PRESETS)}")
-    return generate(*PRESETS[name], seed=seed)
+    """One of PRESETS or SHAPES by name."""
+    if name in PRESETS:
+        return generate(*PRESETS[name], seed=seed)
+    if name in SHAPES:
+        return generate_shape(SHAPES[name], seed=seed)
+    raise ValueError(f"unknown preset '{name}': choose one of {', '.join([*PRESETS, *SHAPES])}")
 
 
 def _targets(

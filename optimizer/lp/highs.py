@@ -21,27 +21,11 @@ import numpy as np
 
 from ..errors import SolverError
 from . import model as lp
+from . import tuning
 from .status import Run, Status
 
 INF = math.inf
 
-# HiGHS options for our LPs, chosen by measurement: `benchmarks/benchmark.py --options` times
-# HiGHS alone on generated scenarios under each choice (seconds of run(), 2 cores, seed 0):
-#
-#   preset, periods counted (columns)  default  no presolve  parallel dual  both   interior point
-#   medium, final (12k)                  0.051     0.032         0.053      0.036      0.148
-#   medium, all (14k)                    0.115     0.078         0.120      0.085      0.286
-#   large, final (193k)                  1.57      1.53          1.30       1.06       7.73
-#   large, all (204k)                    6.67      4.36          5.73       3.75      14.5
-#
-# - Presolve off wins at every size: the stock form leaves it little to remove. At 760k-800k
-#   columns (120 x 800 x 10 x 10) it won three of four runs and lost one by a third.
-# - Interior point with crossover loses at every size, by 2-5x (82.8 s against 33.1 s at 780k
-#   columns): chosen at none. The LPs took 40 s by simplex; this formulation's do not.
-# - The parallel dual simplex (PAMI) takes the same pivots faster alone on large LPs, but its
-#   threads spin: two solving processes at once (monte_carlo, medium, n=60, workers=2) took 87 s
-#   against 3.7 s. Studies run workers side by side on a shared machine, so it is not used.
-HIGHS_OPTIONS: dict[str, object] = {"presolve": "off"}
 DUAL_SIMPLEX, PRIMAL_SIMPLEX = 1, 4  # HiGHS's simplex_strategy values
 
 
@@ -80,7 +64,7 @@ def to_highs(model: lp.Model) -> Any:
     with quiet_stdout():  # the first Highs() of a process prints a banner on descriptor 1
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
-    for name, value in HIGHS_OPTIONS.items():
+    for name, value in tuning.highs_options(model).items():
         highs.setOptionValue(name, value)
     pass_model(highs, model)
     return highs

@@ -178,10 +178,14 @@ class _Builder:
         return np.arange(first, self.columns)
 
     def add_row(self, lower: float, upper: float, name: str) -> int:
-        self.row_lower.append(lower)
-        self.row_upper.append(upper)
-        self.row_names.append(name)
-        return len(self.row_names) - 1
+        return int(self.add_rows([lower], [upper], [name])[0])
+
+    def add_rows(self, lower: Sequence[float], upper: Sequence[float], names: Sequence[str]) -> np.ndarray:
+        first = len(self.row_names)
+        self.row_lower.extend(lower)
+        self.row_upper.extend(upper)
+        self.row_names.extend(names)
+        return np.arange(first, len(self.row_names))
 
     def entries(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
         keep = np.asarray(values) != 0
@@ -286,26 +290,27 @@ def define_readiness(
     horizon = scenario.horizon
     needed = needed_periods(scenario, reduced)
     keys = [(p, d, t) for (p, d), periods in needed.items() for t in periods]
-    columns = build.add_columns(
-        np.array([base[p, d] for p, d, _ in keys]),
+    shift = readiness.shift_matrix(scenario)  # measurements of a re-plan: readiness moved from a period on
+    columns = build.add_columns(  # gains are >= 0: readiness is never below baseline (plus what was measured)
+        np.array([base[p, d] + shift[p, d, t - 1] for p, d, t in keys]),
         np.full(len(keys), INF),
         [f"r_p{p}_d{d}_t{t}" for p, d, t in keys],
     )
     stock = dict(zip(keys, columns.tolist(), strict=True))
-    # what measurements moved readiness by in each period (a re-plan): it lands as a gain does
-    moved = np.diff(readiness.shift_matrix(scenario), axis=2, prepend=0.0)
+    # one row per stock, in the stocks' order: r_t - r_previous = what lands in between, or r_first = baseline
+    first = np.array([k == 0 or keys[k - 1][:2] != keys[k][:2] for k in range(len(keys))], dtype=bool)
+    since = [1 if starts else keys[k - 1][2] + 1 for k, starts in enumerate(first.tolist())]
+    # what measurements moved readiness by (a re-plan) lands in the stock rows as a gain does
+    moved = np.diff(shift, axis=2, prepend=0.0)
+    shifted = [float(moved[p, d, begin - 1 : t].sum()) for (p, d, t), begin in zip(keys, since, strict=True)]
+    bound = np.where(first, [base[p, d] for p, d, _ in keys], 0.0) + np.array(shifted)
+    rows = build.add_rows(bound, bound, [f"stock_p{p}_d{d}_t{t}" for p, d, t in keys])
+    build.entries(rows, columns, np.ones(len(rows)))
+    build.entries(rows[~first], columns[:-1][~first[1:]], -np.ones(int((~first).sum())))
     # landing_row[p, d, s]: the stock row in which a unit counting from period s lands (-1: none)
     landing_row = np.full((len(scenario.partners), len(scenario.domains), horizon + 2), -1)
-    for (p, d), periods in needed.items():
-        start = 0
-        for t in periods:
-            first = (float(base[p, d]) if start == 0 else 0.0) + float(moved[p, d, start:t].sum())
-            row = build.add_row(first, first, f"stock_p{p}_d{d}_t{t}")
-            build.entries(np.array([row]), np.array([stock[p, d, t]]), np.array([1.0]))
-            if start:
-                build.entries(np.array([row]), np.array([stock[p, d, start]]), np.array([-1.0]))
-            landing_row[p, d, start + 1 : t + 1] = row
-            start = t
+    for row, (p, d, t), begin in zip(rows.tolist(), keys, since, strict=True):
+        landing_row[p, d, begin : t + 1] = row  # units counting from begin..t land in row
     lags = np.array([option.lag for option in scenario.options], dtype=int)
     counts_from = np.minimum(units.period + lags[units.option], horizon + 1)
     unit, domain = np.nonzero(gains[units.option] != 0)
@@ -326,28 +331,35 @@ def define_counted(
     columns = build.add_columns(
         np.zeros(len(keys)), np.full(len(keys), cap), [f"c_p{p}_d{d}_t{t}" for p, d, t in keys]
     )
-    counted = dict(zip(keys, columns.tolist(), strict=True))
-    for (p, d, t), c in counted.items():
-        row = build.add_row(-INF, 0.0, f"cap_p{p}_d{d}_t{t}")
-        build.entries(np.array([row, row]), np.array([c, stock[p, d, t]]), np.array([1.0, -1.0]))
-    return counted
+    rows = build.add_rows([-INF] * len(keys), [0.0] * len(keys), [f"cap_p{p}_d{d}_t{t}" for p, d, t in keys])
+    build.entries(rows, columns, np.ones(len(keys)))
+    build.entries(rows, np.array([stock[key] for key in keys], dtype=int), -np.ones(len(keys)))
+    return dict(zip(keys, columns.tolist(), strict=True))
 
 
 def define_weakest(
     build: _Builder, scenario: Scenario, counted: dict[tuple[int, int, int], int]
 ) -> dict[tuple[int, int], int]:
-    """m[d, t] <= c[p, d, t] for every partner of positive weight: the weakest link."""
+    """m[d, t] <= c[p, d, t] for every partner of positive weight: the weakest link.
+
+    Bounding m by r instead (the same minimum, as m <= U) and leaving c out when weakest_link is
+    1 cut 1,200 of 14,139 columns on the medium max-min shape, but the large one's dual simplex
+    then took over 98 CPU seconds where this form takes about 21 (benchmarks/RESULTS.md).
+    """
     if scenario.settings.weakest_link == 0:
         return {}
-    keys = list(dict.fromkeys((d, t) for _, d, t in counted))
+    scored = list(counted)
+    keys = list(dict.fromkeys((d, t) for _, d, t in scored))
     cap = scenario.settings.score_cap
     columns = build.add_columns(
         np.zeros(len(keys)), np.full(len(keys), cap), [f"m_d{d}_t{t}" for d, t in keys]
     )
     weakest = dict(zip(keys, columns.tolist(), strict=True))
-    for (p, d, t), c in counted.items():
-        row = build.add_row(-INF, 0.0, f"weakest_p{p}_d{d}_t{t}")
-        build.entries(np.array([row, row]), np.array([weakest[d, t], c]), np.array([1.0, -1.0]))
+    rows = build.add_rows(
+        [-INF] * len(scored), [0.0] * len(scored), [f"weakest_p{p}_d{d}_t{t}" for p, d, t in scored]
+    )
+    build.entries(rows, np.array([weakest[d, t] for _, d, t in scored], dtype=int), np.ones(len(rows)))
+    build.entries(rows, np.array([counted[key] for key in scored], dtype=int), -np.ones(len(rows)))
     return weakest
 
 
