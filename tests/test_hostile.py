@@ -99,3 +99,20 @@ def test_ids_holding_a_colon_work_in_every_param(tmp_path: Path) -> None:
         parse_param(renamed, f"type_budget:{kind}:2").target,
         parse_param(renamed, f"type_budget:{kind}:2").period,
     ) == (kind, 2)
+
+
+def test_a_crashing_cbc_is_a_solver_failure_not_a_bug(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CBC's binary replaced by one that dies at once (as a broken or missing install does)."""
+    import pulp
+
+    crashing = Path("cbc")
+    crashing.write_text("#!/bin/sh\nexit 139\n")
+    crashing.chmod(0o755)
+    real = pulp.getSolver
+    monkeypatch.setattr(pulp, "getSolver", lambda name, **kw: real(name, path=str(crashing.resolve()), **kw))
+    result = runner.invoke(main, ["solve", EXAMPLE, "--solver", "cbc", "-o", "plan.xlsx"])
+    assert result.exit_code == 5, result.output
+    assert "CBC failed" in result.output and "internal error" not in result.output
+    assert not Path("plan.xlsx").exists()

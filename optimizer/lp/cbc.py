@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import SolverError
 from . import model as lp
 from .highs import quiet_stdout
 from .status import Run, Status
@@ -66,8 +67,11 @@ def run(problem: Problem, maximise: bool, time_limit: float | None) -> Run:
     import pulp
 
     prob, variables, constraints = problem
-    with quiet_stdout():
-        stats = prob.solve(pulp.getSolver(NAME, msg=False, timeLimit=time_limit))
+    try:
+        with quiet_stdout():
+            stats = prob.solve(pulp.getSolver(NAME, msg=False, timeLimit=time_limit))
+    except pulp.PulpSolverError as error:  # the binary missing, crashing or writing no solution
+        raise SolverError(f"CBC failed ({error}); {INSTALL} installs it, or choose --solver highs") from None
     sign = -1.0 if maximise else 1.0
     numbers = (
         np.array([v.varValue or 0.0 for v in variables]),
