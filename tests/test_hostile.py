@@ -116,3 +116,15 @@ def test_a_crashing_cbc_is_a_solver_failure_not_a_bug(
     assert result.exit_code == 5, result.output
     assert "CBC failed" in result.output and "internal error" not in result.output
     assert not Path("plan.xlsx").exists()
+
+
+def test_a_comparison_with_no_optimum_names_no_option_as_missing_from_it(runner: CliRunner) -> None:
+    """evaluate --compare under a time limit too short for any optimum: every option the plan funds
+    was listed as 'funded by your plan, not by the optimum'; with no optimum there is no such list."""
+    assert runner.invoke(main, ["solve", EXAMPLE, "-o", "plan.xlsx"]).exit_code == 0
+    args = ["evaluate", EXAMPLE, "--plan", "plan.xlsx", "--compare", "--time-limit", "0.000001", "--json"]
+    result = runner.invoke(main, [*args, "-o", "e.json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)["comparison"]
+    assert data["only_in_plan"] == [] and data["only_in_optimum"] == []
+    assert "not by the optimum" not in result.stderr

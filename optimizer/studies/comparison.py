@@ -38,8 +38,10 @@ class Comparison:
     options: pd.DataFrame
 
     def only_in(self, first: str, second: str) -> list[str]:
-        """Options that plan `first` funds and plan `second` does not."""
+        """Options that plan `first` funds and plan `second` does not (none when either has no plan)."""
         units = self.options
+        if f"{first}_units" not in units or f"{second}_units" not in units:
+            return []
         return list(
             units.loc[(units[f"{first}_units"] > 1e-9) & (units[f"{second}_units"] <= 1e-9), "option"]
         )
@@ -59,7 +61,10 @@ def compare(evaluation: Solution, solver: str = "highs", time_limit: float | Non
     same_money = solve(
         at_plan_spend(scenario, evaluation.spend_by_period), solver=solver, time_limit=time_limit
     )
-    plans = {"plan": evaluation, "optimum": optimum, "same_money": same_money}
+    # an optimum with no plan (infeasible, stopped) has no readiness or options to set beside the plan
+    plans = {"plan": evaluation} | {
+        n: s for n, s in (("optimum", optimum), ("same_money", same_money)) if s.has_plan
+    }
     headline = pd.DataFrame(
         {
             "plan": list(PLANS),
