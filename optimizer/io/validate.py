@@ -99,25 +99,37 @@ KIND_EXPECTED = {
 YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
-def typed(cell: Cell, column: Column, allow_every: bool) -> tuple[object, bool]:
-    """(value, ok) for one non-blank cell of `column`."""
+MAX_ID_LENGTH = 255  # an id appears in comma lists, sheet cells (32,767 at most) and every report
+LARGEST_NUMBER = 1e12  # beyond this the LP's coefficients leave the range a solver can trust
+
+
+def typed(cell: Cell, column: Column, allow_every: bool) -> tuple[object, str | None]:
+    """(value, None) for one non-blank cell of `column`, or (None, what was expected)."""
     text = as_text(cell)
     if allow_every and text == EVERY:
-        return EVERY, True
-    if column.kind in ("id", "text"):
-        return text, True
+        return EVERY, None
+    if column.kind == "id":
+        if "," in str(text):
+            return None, "expected an identifier without commas (options.partners separates ids by commas)"
+        if len(str(text)) > MAX_ID_LENGTH:
+            return None, f"expected an identifier of at most {MAX_ID_LENGTH} characters"
+        return text, None
+    if column.kind == "text":
+        return text, None
     if column.kind == "id_list":
         items = tuple(s.strip() for s in str(text).split(","))
-        return tuple(s for s in items if s), all(items)
+        return tuple(s for s in items if s), None if all(items) else KIND_EXPECTED["id_list"]
     if column.kind == "yes_no":
         word = str(text).lower()
-        return YES_NO.get(word), word in YES_NO
+        return YES_NO.get(word), None if word in YES_NO else KIND_EXPECTED["yes_no"]
     number = as_number(cell)
     if number is None:
-        return None, False
+        return None, KIND_EXPECTED[column.kind]
+    if abs(number) > LARGEST_NUMBER:
+        return None, f"expected a number of at most {LARGEST_NUMBER:g} in size"
     if column.kind in ("integer", "period"):
-        return (int(number), True) if number.is_integer() else (None, False)
-    return number, True
+        return (int(number), None) if number.is_integer() else (None, KIND_EXPECTED[column.kind])
+    return number, None
 
 
 def read_table(raw: RawTable, sheet: Sheet, extra_names: Iterable[str], check: Checker) -> Table:
@@ -169,9 +181,11 @@ def read_table(raw: RawTable, sheet: Sheet, extra_names: Iterable[str], check: C
                 if column.required:
                     check.add(table, f"expected a value ({column.note})", number, name)
                 continue
-            value, ok = typed(cell, column, allow_every and column.name in ("partner", "domain", "period"))
-            if not ok:
-                check.add(table, KIND_EXPECTED[column.kind], number, name, cell)
+            value, expected = typed(
+                cell, column, allow_every and column.name in ("partner", "domain", "period")
+            )
+            if expected is not None:
+                check.add(table, expected, number, name, cell)
             values[name] = value
         table.rows.append(Row(number, values))
     return table
@@ -256,6 +270,30 @@ def check_positive_sum(check: Checker, table: Table, column: str) -> None:
             f"expected at least one positive {column} (weights are divided by their sum)",
             column=column,
         )
+
+
+def check_products(
+    check: Checker, table: Table, column: str, partners: Table, factor: str, what: str
+) -> None:
+    """A coefficient of the LP is a number of `table` times a partner's `factor` (gain x
+    effectiveness, unit cost x cost factor): each must stay within what a solver can trust."""
+    factors = [r.values.get(factor) for r in partners.rows]
+    largest = max([abs(v) for v in factors if isinstance(v, float | int) and not isinstance(v, bool)] + [1.0])
+    for row in table.rows:
+        value = row.values.get(column)
+        if (
+            isinstance(value, float | int)
+            and not isinstance(value, bool)
+            and abs(value) * largest > LARGEST_NUMBER
+        ):
+            check.add(
+                table,
+                f"expected {column} x the largest partner {factor} ({largest:g}), the {what}, "
+                f"to be at most {LARGEST_NUMBER:g}",
+                row.number,
+                column,
+                value,
+            )
 
 
 def check_baseline_complete(check: Checker, table: Table, partners: list[str], domains: list[str]) -> None:
@@ -443,6 +481,8 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
     for name in budgets_t.extra:
         check_range(check, budgets_t, name, 0)
     check_gain_bounds(check, effects_t)
+    check_products(check, effects_t, "gain", partners_t, "effectiveness", "readiness points per unit")
+    check_products(check, options_t, "unit_cost", partners_t, "cost_factor", "money per unit")
     check_periods(check, budgets_t)
 
     partner_ids = [r.values["partner"] for r in partners_t.rows if r.values.get("partner")]
