@@ -655,4 +655,5 @@ def least_moved(
         other_names=(*model.other_names, *(f"more_{j}" for j in moved), *(f"less_{j}" for j in moved)),
         score=np.concatenate([model.score, np.zeros(2 * k)]),
         spend=np.concatenate([model.spend, np.zeros(2 * k)]),
+        integrality=np.concatenate([model.integrality, np.zeros(2 * k, dtype=np.int32)]),  # moves: continuous
     )
