@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -27,6 +28,7 @@ EXIT_INFEASIBLE = 3  # the targets cannot all be met within the budgets
 EXIT_TIME_LIMIT = 4  # stopped at the time limit: plan not proven optimal, or none found
 EXIT_SOLVER = 5  # the solver is missing or failed
 EXIT_PLAN_BREAKS_RULES = 6  # evaluate: the plan breaks a rule of the scenario (it is still evaluated)
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM: stopped, nothing written (the shell's 128 + SIGINT)
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -45,6 +47,10 @@ def exit_status(statuses: list[str]) -> int:
     if statuses and all(s == "infeasible" for s in statuses):
         return EXIT_INFEASIBLE
     return EXIT_OK
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def example_path() -> Path:
@@ -89,7 +95,12 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as error:  # the file system refused a path the user gave (read-only, too long, full)
             where = f" '{printable(error.filename)}'" if error.filename else ""
             fail(f"error: could not use{where}: {printable(error.strerror or error)}", EXIT_INPUT)
-        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, SystemExit):
+        except KeyboardInterrupt:  # Ctrl-C: the workers are stopped, and reports are written only at the end
+            click.echo("interrupted: nothing was written", err=True)
+            sys.stderr.flush()
+            # at once: exit handlers would join the stopped pool's threads, which can hang (seen here)
+            os._exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as error:  # a bug: say so plainly, keep the traceback for INTEROP_DEBUG
             if os.environ.get("INTEROP_DEBUG"):
@@ -123,7 +134,10 @@ def main() -> None:
       0 optimal plan           3 infeasible targets    5 solver missing or failed
       2 bad input (nothing     4 time limit reached    1 internal error (a bug)
         was written)           6 evaluate: the plan breaks a rule
+    130 interrupted (Ctrl-C or SIGTERM): nothing was written
     """
+    # SIGTERM ends a run as Ctrl-C does: its workers stop with it (a killed parent left them running)
+    signal.signal(signal.SIGTERM, _terminated)
 
 
 @main.command(context_settings=CONTEXT)

@@ -71,15 +71,30 @@ def map_tasks[T, R](
                 done(n)
         return results
     results_by_index: dict[int, R] = {}
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=min(workers, len(tasks)), mp_context=_context(), initializer=one_thread_each
-    ) as pool:
+    )
+    try:
         futures = {pool.submit(fn, task): n for n, task in enumerate(tasks)}
         for future in as_completed(futures):
             results_by_index[futures[future]] = future.result()
             if done is not None:
                 done(futures[future])
+    except BaseException:  # Ctrl-C, SIGTERM or a failed task: stop now, not after every other task
+        stop(pool)
+        raise
+    pool.shutdown()
     return [results_by_index[n] for n in range(len(tasks))]
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers at once. shutdown() alone waits for the running tasks (a Monte Carlo run
+    interrupted at its start computed every draw first), and the executor has no public way to end
+    them, so its worker processes are terminated."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def one_thread_each() -> None:

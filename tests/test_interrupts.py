@@ -1,0 +1,80 @@
+"""Stopping a long run: Ctrl-C and SIGTERM end it at once, with its workers, and write nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = str(Path(__file__).resolve().parents[1] / "inputs" / "example.xlsx")
+
+
+def children(pid: int) -> list[int]:
+    """Live descendants of `pid` (from /proc)."""
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == parent and fields[0] != "Z":
+                    found.append(int(entry))
+                    frontier.append(int(entry))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc (Linux)")
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_monte_carlo_stops_at_once_with_its_workers(tmp_path: Path, sent: int) -> None:
+    """A 20,000-draw run takes minutes; interrupted once its workers run, it must exit 130 within
+    seconds (it used to compute every draw first), leave no worker behind and write no report."""
+    report = tmp_path / "mc.xlsx"
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "optimizer",
+            "montecarlo",
+            EXAMPLE,
+            "-n",
+            "20000",
+            "--workers",
+            "2",
+            "-o",
+            str(report),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "DASK_SCHEDULER_ADDRESS": ""},
+    )
+    deadline = time.monotonic() + 60
+    while len(children(run.pid)) < 2 and time.monotonic() < deadline:  # forkserver + workers
+        time.sleep(0.2)
+    assert run.poll() is None, run.stderr.read()
+    workers = children(run.pid)
+    time.sleep(1.0)
+    sent_at = time.monotonic()
+    run.send_signal(sent)
+    _, errors = run.communicate(timeout=30)
+    assert run.returncode == 130, errors
+    assert time.monotonic() - sent_at < 15
+    assert "nothing was written" in errors and "Traceback" not in errors
+    assert not report.exists()
+    time.sleep(1.0)
+    assert not [
+        pid
+        for pid in workers
+        if Path(f"/proc/{pid}").exists()
+        and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:1]
+    ]
