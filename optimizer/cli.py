@@ -11,6 +11,7 @@ import math
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from importlib import resources
@@ -137,7 +138,8 @@ def main() -> None:
     130 interrupted (Ctrl-C or SIGTERM): nothing was written
     """
     # SIGTERM ends a run as Ctrl-C does: its workers stop with it (a killed parent left them running)
-    signal.signal(signal.SIGTERM, _terminated)
+    if threading.current_thread() is threading.main_thread():  # only there may a handler be set
+        signal.signal(signal.SIGTERM, _terminated)
 
 
 @main.command(context_settings=CONTEXT)
