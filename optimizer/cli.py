@@ -27,6 +27,7 @@ EXIT_INFEASIBLE = 3  # the targets cannot all be met within the budgets
 EXIT_TIME_LIMIT = 4  # stopped at the time limit: plan not proven optimal, or none found
 EXIT_SOLVER = 5  # the solver is missing or failed
 EXIT_PLAN_BREAKS_RULES = 6  # evaluate: the plan breaks a rule of the scenario (it is still evaluated)
+EXIT_INTERRUPTED = 130  # Ctrl-C: the shell's 128 + SIGINT; nothing was written
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -89,7 +90,9 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as error:  # the file system refused a path the user gave (read-only, too long, full)
             where = f" '{printable(error.filename)}'" if error.filename else ""
             fail(f"error: could not use{where}: {printable(error.strerror or error)}", EXIT_INPUT)
-        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, SystemExit):
+        except KeyboardInterrupt:
+            fail("interrupted: nothing was written.", EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as error:  # a bug: say so plainly, keep the traceback for INTEROP_DEBUG
             if os.environ.get("INTEROP_DEBUG"):
@@ -251,6 +254,11 @@ def announce(text: str, as_json: bool) -> None:
     type=click.Path(exists=True, path_type=Path),
     help="A plan already committed (the allocation layout solve writes): its units are kept as minimums.",
 )
+@click.option(
+    "--relax",
+    is_flag=True,
+    help="Ignore whole units, lot sizes and set-ups as integers: solve the LP relaxation.",
+)
 @user_errors
 def solve(
     input: Path | None,
@@ -260,6 +268,7 @@ def solve(
     time_limit: float | None,
     export_model: Path | None,
     keep: Path | None,
+    relax: bool,
     html_path: Path | None,
 ) -> None:
     """Find the plan with the best interoperability score, then the least spend.
@@ -295,7 +304,7 @@ def solve(
     scenario = load_scenario(source)
     committed = None if keep is None else load_plan(keep, scenario)
     solution = solve_scenario(
-        scenario, solver=solver, time_limit=time_limit, export_model=export_model, keep=committed
+        scenario, solver=solver, time_limit=time_limit, export_model=export_model, keep=committed, relax=relax
     )
     written = [write_report(solution, target, inputs=[*inputs, *[p for p in (export_model,) if p]])]
     if html_path is not None:

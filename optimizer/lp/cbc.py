@@ -38,9 +38,12 @@ def to_pulp(model: lp.Model) -> Problem:
     prob = pulp.LpProblem("readiness", pulp.LpMaximize if model.maximise else pulp.LpMinimize)
     made = prob.add_variable_dicts("%s", model.column_names())
     variables = list(made.values())
-    for var, low, up in zip(variables, model.col_lower.tolist(), model.col_upper.tolist(), strict=True):
+    bounds = zip(model.col_lower.tolist(), model.col_upper.tolist(), model.integrality.tolist(), strict=True)
+    for var, (low, up, integer) in zip(variables, bounds, strict=True):
         var.lowBound = None if low == -INF else low
         var.upBound = None if up == INF else up
+        if integer:
+            var.cat = pulp.LpInteger
     constraints = []
     starts = model.row_start.tolist()
     index, value = model.row_index.tolist(), model.row_value.tolist()
@@ -60,14 +63,15 @@ def to_pulp(model: lp.Model) -> Problem:
     return prob, variables, constraints
 
 
-def run(problem: Problem, maximise: bool, time_limit: float | None) -> Run:
+def run(problem: Problem, maximise: bool, time_limit: float | None, **options: object) -> Run:
     """Solve a PuLP problem with CBC and copy its numbers out, duals in HiGHS's sign: COIN_CMD's
-    come back negated on a maximisation (PuLP negates the objective it writes)."""
+    come back negated on a maximisation (PuLP negates the objective it writes). `options` are
+    COIN_CMD's (gapRel, warmStart)."""
     import pulp
 
     prob, variables, constraints = problem
     with quiet_stdout():
-        stats = prob.solve(pulp.getSolver(NAME, msg=False, timeLimit=time_limit))
+        stats = prob.solve(pulp.getSolver(NAME, msg=False, timeLimit=time_limit, **options))
     sign = -1.0 if maximise else 1.0
     numbers = (
         np.array([v.varValue or 0.0 for v in variables]),
@@ -76,6 +80,17 @@ def run(problem: Problem, maximise: bool, time_limit: float | None) -> Run:
     )
     status, has_plan = outcome(stats)
     return Run(status, has_plan, cbc=numbers, problem=problem)
+
+
+def run_mip(model: lp.Model, time_limit: float | None, gap: float, start: np.ndarray | None = None) -> Run:
+    """The MIP solved by CBC to relative gap `gap`, from the plan `start` (column values) when
+    given. PuLP reads back no bound: `bound` and `gap` stay None, and an optimal status means
+    within `gap`."""
+    problem = to_pulp(model)
+    if start is not None:
+        for variable, value in zip(problem[1], start.tolist(), strict=True):
+            variable.setInitialValue(round(value) if variable.cat == "Integer" else value)
+    return run(problem, model.maximise, time_limit, gapRel=float(gap), warmStart=start is not None)
 
 
 def outcome(stats: object) -> tuple[Status, bool]:

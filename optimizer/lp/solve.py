@@ -19,6 +19,7 @@ from ..lp import model as lp
 from ..results import SHORTFALL_COLUMNS, Solution, units_array
 from ..scenario import Scenario
 from .export import export
+from .integer import fixed
 from .solvers import available_solvers, check_solver
 from .status import Run, Status
 
@@ -64,6 +65,9 @@ class Optimum:
     prices: list[float]  # of the budget rows, in evaluation.money_use's order
     message: str
     solved: SolvedModel | None
+    bound: float | None = None  # an integer plan's proven bound on Z (None: an LP, or CBC's unread)
+    gap: float | None = None  # its relative gap to that bound
+    lp_bound: float | None = None  # Z of the LP relaxation: what the plan would score in fractions
 
 
 def optimise(
@@ -72,12 +76,20 @@ def optimise(
     time_limit: float | None = None,
     committed: np.ndarray | None = None,
     export_model: str | os.PathLike[str] | None = None,
+    relax: bool = False,
 ) -> Optimum:
-    """Phase 1 (best score) then phase 2 (least money for it), warm in HiGHS (model.md)."""
+    """Phase 1 (best score) then phase 2 (least money for it), warm in HiGHS (model.md).
+
+    `relax`: integrality ignored, the LP relaxation solved (Excel Solver's "ignore integer
+    constraints")."""
     started = time.perf_counter()
     model = lp.build(scenario, committed=committed)
+    if relax:
+        model = model.relaxed()
     if export_model is not None:
         export(model, export_model)
+    if model.is_mip:
+        return optimise_mip(scenario, model, solver, time_limit, started)
     solving = time.perf_counter()
     first = run(model, solver, time_limit)
     phase1_seconds = time.perf_counter() - solving
@@ -115,17 +127,59 @@ def optimise(
     )
 
 
+def optimise_mip(
+    scenario: Scenario, model: lp.Model, solver: str, time_limit: float | None, started: float
+) -> Optimum:
+    """Both phases of an integer plan, each a MIP: phase 2 a fresh one, started from phase 1's
+    plan. Prices are those of the LP with the plan's integer columns fixed."""
+    entry, gap = check_solver(solver), scenario.settings.mip_gap
+
+    def remaining() -> float | None:
+        return None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - started))
+
+    relaxation = run(model.relaxed(), solver, time_limit)
+    lp_bound = float(model.score @ relaxation.values()) if relaxation.status == Status.OPTIMAL else None
+    first = entry.mip(model, remaining(), gap, None)
+    if not first.has_plan:
+        reason = {
+            Status.INFEASIBLE: "the targets cannot all be met within the budgets in whole units",
+            Status.TIME_LIMIT: "stopped at the time limit before any integer plan was found",
+        }.get(first.status, "the solver failed without a plan")
+        return Optimum(first.status, None, None, [], reason, None, lp_bound=lp_bound)
+    plan = first.values()
+    best = float(model.score @ plan)
+    status, message = first.status, ""
+    if first.status == Status.OPTIMAL:
+        second = entry.mip(lp.least_money(model, best), remaining(), gap, plan)
+        if second.has_plan:
+            plan = second.values()
+        if second.status != Status.OPTIMAL:
+            status = Status.TIME_LIMIT
+            message = "phase 2 (least money) did not finish: the plan may spend more than needed"
+    else:
+        shown = "" if first.gap is None else f" within {100 * first.gap:.2f}% of the bound"
+        message = f"stopped at the time limit: best integer plan found{shown}, not proven optimal"
+    pricing = run(fixed(model, plan), solver, remaining())
+    duals = pricing.row_duals() if pricing.status == Status.OPTIMAL else np.zeros(model.row_count)
+    prices = [max(0.0, float(duals[row.row])) for row in model.budget_rows]
+    units = units_of(scenario, model, plan)
+    solved = SolvedModel(model, None)
+    return Optimum(status, best, units, prices, message, solved, first.bound, first.gap, lp_bound)
+
+
 def solve(
     scenario: Scenario,
     solver: str = "highs",
     time_limit: float | None = None,
     export_model: str | os.PathLike[str] | None = None,
     keep: pd.DataFrame | None = None,
+    relax: bool = False,
 ) -> Solution:
     """The best plan for `scenario`: highest score, then least money (model.md), as a Solution.
 
     `keep` (option, partner, period, units) is money already committed: its
-    units are minimums and only the rest is optimised.
+    units are minimums and only the rest is optimised. `relax`: the LP relaxation of an
+    integer scenario instead (whole units, lot sizes and set-ups ignored as integrality).
     """
     started = time.perf_counter()
     committed = None
@@ -140,11 +194,14 @@ def solve(
                 "the commitments alone break: " + "; ".join(broken),
             )
         committed = units_array(scenario, keep)
-    optimum = optimise(scenario, solver, time_limit, committed, export_model)
+    optimum = optimise(scenario, solver, time_limit, committed, export_model, relax)
     if optimum.status == Status.INFEASIBLE:
         return infeasible(scenario, solver, time_limit, started, committed)
     if optimum.units is None:
         return no_plan(scenario, optimum.status, solver, started, optimum.message)
+    message = optimum.message
+    if relax and scenario.integer:
+        message = " ".join(filter(None, [RELAXED, message]))
     return Solution.of_plan(
         scenario,
         optimum.units,
@@ -153,9 +210,18 @@ def solve(
         started,
         score=optimum.score,
         money=lambda allocation: money_use(scenario, allocation).assign(shadow_price=optimum.prices),
-        message=optimum.message,
+        message=message,
         model=optimum.solved,
+        bound=optimum.bound,
+        gap=optimum.gap,
+        lp_bound=optimum.lp_bound,
     )
+
+
+RELAXED = (
+    "LP relaxation (--relax): whole units, lot sizes and set-ups taken as fractions;"
+    " the plan is not executable as written."
+)
 
 
 def units_of(scenario: Scenario, model: lp.Model, values: np.ndarray) -> np.ndarray:
