@@ -84,8 +84,8 @@ def run(problem: Problem, maximise: bool, time_limit: float | None, **options: o
 
 def run_mip(model: lp.Model, time_limit: float | None, gap: float, start: np.ndarray | None = None) -> Run:
     """The MIP solved by CBC to relative gap `gap`, from the plan `start` (column values) when
-    given. PuLP reads back no bound: `bound` and `gap` stay None, and an optimal status means
-    within `gap`."""
+    given. `bound` and `gap` stay None: PuLP's best_bound (read from CBC's log) came back equal
+    to the plan's value where CBC's log said otherwise; an optimal status means within `gap`."""
     problem = to_pulp(model)
     if start is not None:
         for variable, value in zip(problem[1], start.tolist(), strict=True):
@@ -98,7 +98,7 @@ def outcome(stats: object) -> tuple[Status, bool]:
     import pulp
 
     s = pulp.LpSolveStatus
-    if stats.status == s.Optimal:
+    if stats.status in (s.Optimal, s.GapLimit):  # GapLimit: a MIP within its gapRel, as asked
         return Status.OPTIMAL, True
     if stats.status == s.Infeasible:
         return Status.INFEASIBLE, False
