@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from integer_reference import best_whole_plan
@@ -100,3 +101,28 @@ def test_solve_finds_the_best_whole_plan_and_its_least_money(scenario: Scenario)
     assert found.status == "optimal"
     assert found.score == pytest.approx(expected.score, rel=1e-7, abs=1e-7)
     assert found.spend == pytest.approx(expected.spend, rel=1e-6, abs=1e-6)
+
+
+def kept(*rows: tuple[str, str, int, float]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["option", "partner", "period", "units"])
+
+
+def test_kept_units_of_a_whole_option_are_a_minimum_the_plan_rounds_up(solver: str) -> None:
+    """1.5 units of whole A kept (budget 5, 2 a unit): not a broken rule; the plan has 2 units
+    (Z = 20), the most whole units the budget buys."""
+    solution = solve(exact(rounding_down()), solver=solver, keep=kept(("A", "P1", 1, 1.5)))
+    assert solution.status == "optimal"
+    assert solution.allocation["units"].tolist() == pytest.approx([2.0])
+
+
+def test_kept_units_below_a_lot_open_the_lot(solver: str) -> None:
+    """Lot size 2 (A: 1 a unit, 10 points; budget 2.5): keeping 1 unit is no broken rule; the plan
+    funds the lot, 2 units (Z = 20), not 2.5 (whole)."""
+    scenario = tiny(
+        (Option("A", "training", 1.0, whole=True, min_units=2.0, max_units=3.0),),
+        (Effect("A", "D", 10.0),),
+        (Budget(1, 2.5),),
+    )
+    solution = solve(exact(scenario), solver=solver, keep=kept(("A", "P1", 1, 1.0)))
+    assert solution.status == "optimal"
+    assert solution.allocation["units"].tolist() == pytest.approx([2.0])

@@ -234,14 +234,19 @@ def units_of(scenario: Scenario, model: lp.Model, values: np.ndarray) -> np.ndar
     return units
 
 
+# Rules kept units may break on their own: the rest of the plan may meet a target, and kept units
+# are minimums, which the plan rounds up to whole units or a lot
+NOT_BROKEN_BY_COMMITMENTS = ("target", "whole units", "lot size")
+
+
 def commitments_broken(scenario: Scenario, keep: pd.DataFrame) -> list[str]:
-    """Rules that committed units break on their own (targets aside: the rest of the plan may meet them)."""
+    """Rules that committed units break on their own (NOT_BROKEN_BY_COMMITMENTS aside)."""
     broken = evaluate(scenario, keep).violations
     return [
         " ".join(str(x) for x in (v.kind, v.type, v.option, v.partner) if x)
         + f" in period {v.period}: {v.actual:.6g} against {v.limit:.6g}"
         for v in broken.itertuples()
-        if v.kind != "target"
+        if v.kind not in NOT_BROKEN_BY_COMMITMENTS
     ]
 
 
