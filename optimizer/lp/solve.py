@@ -20,6 +20,7 @@ from ..results import SHORTFALL_COLUMNS, Solution, units_array
 from ..scenario import Scenario
 from .export import export
 from .integer import fixed
+from .rounding import repaired_start
 from .solvers import available_solvers, check_solver
 from .status import Run, Status
 
@@ -77,11 +78,13 @@ def optimise(
     committed: np.ndarray | None = None,
     export_model: str | os.PathLike[str] | None = None,
     relax: bool = False,
+    start: np.ndarray | None = None,
 ) -> Optimum:
     """Phase 1 (best score) then phase 2 (least money for it), warm in HiGHS (model.md).
 
     `relax`: integrality ignored, the LP relaxation solved (Excel Solver's "ignore integer
-    constraints")."""
+    constraints"). `start`: units[o, p, t] of a plan an integer scenario's phase 1 starts from
+    (repaired to this scenario's budgets first), such as a sweep's previous level."""
     started = time.perf_counter()
     model = lp.build(scenario, committed=committed)
     if relax:
@@ -89,7 +92,7 @@ def optimise(
     if export_model is not None:
         export(model, export_model)
     if model.is_mip:
-        return optimise_mip(scenario, model, solver, time_limit, started)
+        return optimise_mip(scenario, model, solver, time_limit, started, start)
     solving = time.perf_counter()
     first = run(model, solver, time_limit)
     phase1_seconds = time.perf_counter() - solving
@@ -128,7 +131,12 @@ def optimise(
 
 
 def optimise_mip(
-    scenario: Scenario, model: lp.Model, solver: str, time_limit: float | None, started: float
+    scenario: Scenario,
+    model: lp.Model,
+    solver: str,
+    time_limit: float | None,
+    started: float,
+    start: np.ndarray | None = None,
 ) -> Optimum:
     """Both phases of an integer plan, each a MIP: phase 2 a fresh one, started from phase 1's
     plan. Prices are those of the LP with the plan's integer columns fixed."""
@@ -139,7 +147,14 @@ def optimise_mip(
 
     relaxation = run(model.relaxed(), solver, time_limit)
     lp_bound = float(model.score @ relaxation.values()) if relaxation.status == Status.OPTIMAL else None
-    first = entry.mip(model, remaining(), gap, None)
+    first_plan = None
+    if start is not None:
+        given = np.zeros(model.column_count)
+        given[: len(model.units.option)] = start[
+            model.units.option, model.units.partner, model.units.period - 1
+        ]
+        first_plan = repaired_start(scenario, model, given, entry.run, remaining())
+    first = entry.mip(model, remaining(), gap, first_plan)
     if not first.has_plan:
         reason = {
             Status.INFEASIBLE: "the targets cannot all be met within the budgets in whole units",
