@@ -79,13 +79,20 @@ def summary(solution: Solution) -> str:
 
 def _integer_lines(solution: Solution, currency: str) -> list[str]:
     """An integer plan's bound, gap and LP bound, and the exercises it holds at a set-up cost."""
+
+    def fine(x: float) -> str:  # these differ in the third decimal or later
+        return number(x, 3, grouped=False)
+
     lines = []
     if solution.bound is not None:
-        lines.append(f"Proven bound: {_one(solution.bound)} (gap {100 * solution.gap:.2f}%)")
+        lines.append(
+            f"Integer plan {fine(solution.score)}, proven bound {fine(solution.bound)} "
+            f"(gap {100 * solution.gap:.2f}%)"
+        )
     if solution.lp_bound is not None:
         lines.append(
-            f"LP bound (fractional units): {_one(solution.lp_bound)}; "
-            f"whole units cost {_one(solution.whole_units_cost)} points of score"
+            f"LP bound (fractional units): {fine(solution.lp_bound)}; "
+            f"whole units cost {fine(solution.whole_units_cost)} points of score"
         )
     held = solution.setups
     if len(held):

@@ -31,7 +31,7 @@ def steps(
 ) -> pd.DataFrame:
     """For each budget row in `rows` (binding in the integer plan `plan` of `model`), the least
     increase found that changes the plan's exercises and raises the score, and the score it adds
-    (NaN: none within +100%)."""
+    (NaN: none at +100%, where the search starts)."""
     entry = check_solver(solver)
     base = float(model.score @ plan)
     tolerance = GAIN * max(1.0, abs(base))
