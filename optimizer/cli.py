@@ -665,6 +665,11 @@ def finish_study(
     help="Give the ranges of the optimal basis only, as Excel Solver does: faster on large scenarios "
     "(large preset: 2 s against 52 s), narrower where ties leave the price holding further.",
 )
+@click.option(
+    "--relax",
+    is_flag=True,
+    help="Whole units: the LP relaxation's report, not prices given the plan's exercises and steps.",
+)
 @user_errors
 def sensitivity(
     input: Path | None,
@@ -674,6 +679,7 @@ def sensitivity(
     solver: str,
     time_limit: float | None,
     basis_ranges: bool,
+    relax: bool,
 ) -> None:
     """The LP sensitivity report: shadow prices, allowable ranges, reduced costs.
 
@@ -697,7 +703,7 @@ def sensitivity(
     check_outputs(target, html_path, [source], study=True)
     scenario = load_scenario(source)
     result = sensitivity_report(
-        scenario, solver=solver, time_limit=time_limit, extend_ranges=not basis_ranges
+        scenario, solver=solver, time_limit=time_limit, extend_ranges=not basis_ranges, relax=relax
     )
     finish_study(result, scenario, source, target, html_path, as_json, solver, time_limit)
     sys.exit(exit_status([result.status]))

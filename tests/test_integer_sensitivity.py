@@ -41,3 +41,12 @@ def test_the_step_of_a_binding_budget_is_the_next_whole_exercise() -> None:
     assert step["kind"] == "period" and step["period"] == 1
     assert 1.0 <= step["increase"] <= 1.0 + 5.0 / 2 ** (MAX_SOLVES - 1)
     assert step["score_gain"] == pytest.approx(9.0 + (step["increase"] - 1.0) * 1.0, abs=1e-6)
+
+
+def test_relax_gives_the_lp_relaxations_report() -> None:
+    """The LP: A alone at 5 points a money, 2.5 units, Z = 25, price 5; no steps."""
+    report = sensitivity(scenario(), relax=True)
+    budget = report.constraints[report.constraints["kind"] == "period"].iloc[0]
+    assert report.score == pytest.approx(25.0)
+    assert budget["shadow_price"] == pytest.approx(5.0)
+    assert report.steps.empty and "given the plan" not in report.message

@@ -121,12 +121,18 @@ def sensitivity(
     solver: str = "highs",
     time_limit: float | None = None,
     extend_ranges: bool = True,
+    relax: bool = False,
 ) -> SensitivityReport:
-    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring)."""
+    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring).
+
+    An integer scenario: those of the LP with the plan's exercises fixed, and the steps
+    (studies.steps); `relax`: those of its LP relaxation instead."""
     import time
 
     started = time.perf_counter()
     model = lp.build(scenario)
+    if relax:
+        model = model.relaxed()
     currency = scenario.settings.currency
     integer_plan, whole = None, model
     if model.is_mip:
