@@ -98,3 +98,33 @@ def test_progress_stays_quiet_when_piped(held: Path, tmp_path: Path) -> None:
 def test_a_progress_line_reads_as_a_planner_would() -> None:
     assert progress.line(57.1, 57.2, 0.0017, 12.34) == "     12.3 s  best plan 57.1  bound 57.2  gap 0.17%"
     assert "no plan yet" in progress.line(1e300, 60.0, float("inf"), 1.0)
+
+
+def test_ctrl_c_during_a_long_mip_exits_130_and_writes_nothing(tmp_path: Path) -> None:
+    """The medium preset with whole training and set-ups, solved to a gap of 0: minutes of
+    branching. SIGINT a few seconds in, wherever the solve is, stops it with nothing written."""
+    import dataclasses
+    import signal
+    import time
+
+    from optimizer.io.synthetic import generate_preset
+
+    scenario = generate_preset("medium")
+    options = tuple(
+        dataclasses.replace(o, whole=True, setup_cost=3 * o.unit_cost) if o.type == "training" else o
+        for o in scenario.options
+    )
+    source = tmp_path / "long.xlsx"
+    write_scenario(exact(dataclasses.replace(scenario, options=options)), source)
+    target = tmp_path / "plan.xlsx"
+    solving = subprocess.Popen(
+        [sys.executable, "-m", "optimizer", "solve", str(source), "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(8)
+    solving.send_signal(signal.SIGINT)
+    out, err = solving.communicate(timeout=120)
+    assert solving.returncode == 130, err
+    assert "nothing was written" in err and not target.exists() and out == ""

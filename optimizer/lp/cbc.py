@@ -38,11 +38,12 @@ def to_pulp(model: lp.Model) -> Problem:
     prob = pulp.LpProblem("readiness", pulp.LpMaximize if model.maximise else pulp.LpMinimize)
     made = prob.add_variable_dicts("%s", model.column_names())
     variables = list(made.values())
-    bounds = zip(model.col_lower.tolist(), model.col_upper.tolist(), model.integrality.tolist(), strict=True)
-    for var, (low, up, integer) in zip(variables, bounds, strict=True):
+    integer_columns = set(np.flatnonzero(model.integrality).tolist())
+    bounds = zip(model.col_lower.tolist(), model.col_upper.tolist(), strict=True)
+    for j, (var, (low, up)) in enumerate(zip(variables, bounds, strict=True)):
         var.lowBound = None if low == -INF else low
         var.upBound = None if up == INF else up
-        if integer:
+        if j in integer_columns:
             var.cat = pulp.LpInteger
     constraints = []
     starts = model.row_start.tolist()

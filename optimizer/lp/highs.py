@@ -90,6 +90,9 @@ def pass_model(highs: Any, model: lp.Model) -> None:
     """Hand HiGHS the LP's arrays in one call, replacing any model it held (options stay)."""
     import highspy
 
+    # columns a derived LP appends (phase 3's moves) are continuous and may be missing from it
+    integrality = np.zeros(model.column_count, dtype=np.int32)
+    integrality[: len(model.integrality)] = model.integrality
     passed = highs.passModel(
         model.column_count,
         model.row_count,
@@ -105,7 +108,7 @@ def pass_model(highs: Any, model: lp.Model) -> None:
         model.row_start[:-1],  # HiGHS takes each row's start, not the end of the last
         model.row_index,
         model.row_value,
-        model.integrality,  # all 0 for an LP: this overload needs it said
+        integrality,  # all 0 for an LP: this overload needs it said
     )
     # kWarning is HiGHS tidying the LP: a coefficient below 1e-9 (a unit cost of 1e-283, say) dropped
     if passed == highspy.HighsStatus.kError:
