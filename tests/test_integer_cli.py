@@ -128,3 +128,20 @@ def test_ctrl_c_during_a_long_mip_exits_130_and_writes_nothing(tmp_path: Path) -
     out, err = solving.communicate(timeout=120)
     assert solving.returncode == 130, err
     assert "nothing was written" in err and not target.exists() and out == ""
+
+
+def test_progress_waits_a_second_then_reports_each_second_and_each_better_plan() -> None:
+    from optimizer.lp.highs import Progress
+
+    heard: list[float] = []
+    progress = Progress(lambda incumbent, bound, gap, seconds: heard.append(seconds), every=1.0)
+    for seconds, improved in (
+        (0.2, True),
+        (0.9, False),
+        (1.5, False),
+        (1.7, False),
+        (1.8, True),
+        (2.9, False),
+    ):
+        progress.seen(50.0, 51.0, 0.02, seconds, improved)
+    assert heard == [1.5, 1.8, 2.9]

@@ -440,13 +440,16 @@ def _highs_solution(values: np.ndarray) -> Any:
 
 
 class Progress:
-    """Where a MIP's progress goes: `report(incumbent, bound, gap, seconds)` at most every
-    `every` seconds and whenever a better plan is found."""
+    """Where a MIP's progress goes: `report(incumbent, bound, gap, seconds)` once the MIP has run
+    `every` seconds (a short one says nothing), then at most every `every` seconds and whenever
+    a better plan is found."""
 
     def __init__(self, report: Any, every: float = 1.0) -> None:
-        self.report, self.every, self.last = report, every, -math.inf
+        self.report, self.every, self.last = report, every, 0.0
 
     def seen(self, incumbent: float, bound: float, gap: float, seconds: float, improved: bool) -> None:
+        if seconds < self.every:
+            return
         if improved or seconds - self.last >= self.every:
             self.last = seconds
             self.report(incumbent, bound, gap, seconds)
