@@ -145,3 +145,14 @@ def test_progress_waits_a_second_then_reports_each_second_and_each_better_plan()
     ):
         progress.seen(50.0, 51.0, 0.02, seconds, improved)
     assert heard == [1.5, 1.8, 2.9]
+
+
+def test_a_saved_integer_result_reads_back_with_its_bounds(runner: CliRunner, held: Path) -> None:
+    from optimizer.io.validate import load_scenario
+    from optimizer.reports.plan import solution_from_json
+
+    saved = solved(runner, str(held))
+    again = solution_from_json(saved, load_scenario(held))
+    assert (again.bound, again.gap, again.lp_bound) == (saved["bound"], saved["gap"], saved["lp_bound"])
+    # the LP: y = x / 6 (6 units are the most budget 6 buys), so a unit of A costs 1 + 3/6: 4 units
+    assert again.lp_bound == pytest.approx(40.0)
