@@ -151,14 +151,13 @@ def optimise_mip(
         return None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - started))
 
     relaxation = run(model.relaxed(), solver, time_limit)
-    lp_bound = float(model.score @ relaxation.values()) if relaxation.status == Status.OPTIMAL else None
-    first_plan = None
+    lp_optimal = relaxation.status == Status.OPTIMAL
+    lp_bound = float(model.score @ relaxation.values()) if lp_optimal else None
+    given = relaxation.values() if lp_optimal else None
     if start is not None:
-        given = np.zeros(model.column_count)
-        given[: len(model.units.option)] = start[
-            model.units.option, model.units.partner, model.units.period - 1
-        ]
-        first_plan = repaired_start(scenario, model, given, entry.run, remaining())
+        given, columns = np.zeros(model.column_count), model.units
+        given[: len(columns.option)] = start[columns.option, columns.partner, columns.period - 1]
+    first_plan = None if given is None else repaired_start(scenario, model, given, entry.run, remaining())
     first = entry.mip(model, remaining(), gap, first_plan)
     if not first.has_plan:
         reason = {
