@@ -156,3 +156,21 @@ def test_a_saved_integer_result_reads_back_with_its_bounds(runner: CliRunner, he
     assert (again.bound, again.gap, again.lp_bound) == (saved["bound"], saved["gap"], saved["lp_bound"])
     # the LP: y = x / 6 (6 units are the most budget 6 buys), so a unit of A costs 1 + 3/6: 4 units
     assert again.lp_bound == pytest.approx(40.0)
+
+
+@pytest.mark.parametrize("whole", [WHOLE, ROOT / "inputs" / "example-whole"])
+def test_example_whole_is_the_example_with_whole_exercises_and_set_ups(whole: Path) -> None:
+    """README-integer.md: every EX- option whole, set-ups 2.0, 1.5 and 2.0 on the multinational
+    exercises, nothing else changed (the xlsx and the CSV folder alike)."""
+    import dataclasses
+
+    from optimizer.io.validate import load_scenario
+
+    base, derived = load_scenario(EXAMPLE), load_scenario(whole)
+    setups = {"EX-MUL-LND": 2.0, "EX-MAR": 1.5, "EX-AIR": 2.0}
+    expected = tuple(
+        dataclasses.replace(o, whole=True, setup_cost=setups.get(o.id, 0.0)) if o.id.startswith("EX-") else o
+        for o in base.options
+    )
+    assert derived.options == expected
+    assert dataclasses.replace(derived, options=base.options, source=base.source) == base
