@@ -831,10 +831,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write every number to this JSON file")
     parser.add_argument("--grid", action="store_true", help="the grid of shapes instead (--quick: medium)")
     parser.add_argument("--shapes", metavar="GLOBS", help="with --grid: only these, e.g. 'large-wl1-*'")
+    parser.add_argument(
+        "--integer",
+        metavar="PRESET",
+        nargs="?",
+        const="large",
+        help="only the integer benchmark (benchmarks/integer.py) on PRESET (default large)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child_main(args.child[0], args.child[1:])
+        return 0
+    if args.integer:
+        from integer import bench_integer, print_integer
+
+        result = bench_integer(args.integer, args.seed)
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, indent=2, default=str))
+        print_integer(result)
         return 0
 
     if args.grid:

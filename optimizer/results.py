@@ -57,6 +57,9 @@ class Solution:
     message: str = ""
     violations: pd.DataFrame = field(default_factory=lambda: empty(VIOLATION_COLUMNS))
     model: Any = field(default=None, compare=False, repr=False)  # solved model handle
+    bound: float | None = None  # integer plans: the proven bound on the score (None: an LP, or unread)
+    gap: float | None = None  # integer plans: (bound - score) / max(1, |bound|)
+    lp_bound: float | None = None  # integer plans: the score of the LP relaxation
 
     @classmethod
     def of_plan(
@@ -73,6 +76,9 @@ class Solution:
         shortfalls: pd.DataFrame | None = None,
         violations: pd.DataFrame | None = None,
         model: Any = None,
+        bound: float | None = None,
+        gap: float | None = None,
+        lp_bound: float | None = None,
     ) -> Solution:
         """The Solution of units[o, p, t], every table a planner reads recomputed from the plan
         itself. `money` makes the budget-use table from the allocation (None: no table, no plan);
@@ -92,6 +98,9 @@ class Solution:
             message=message,
             violations=empty(VIOLATION_COLUMNS) if violations is None else violations,
             model=model,
+            bound=bound,
+            gap=gap,
+            lp_bound=lp_bound,
         )
 
     @property
@@ -106,6 +115,13 @@ class Solution:
     @property
     def has_plan(self) -> bool:
         return self.score is not None
+
+    @property
+    def whole_units_cost(self) -> float | None:
+        """What whole units cost in score: the LP bound less the integer plan's score."""
+        if self.lp_bound is None or self.score is None:
+            return None
+        return max(0.0, self.lp_bound - self.score)
 
     @property
     def setups(self) -> pd.DataFrame:

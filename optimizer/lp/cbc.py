@@ -39,9 +39,13 @@ def to_pulp(model: lp.Model) -> Problem:
     prob = pulp.LpProblem("readiness", pulp.LpMaximize if model.maximise else pulp.LpMinimize)
     made = prob.add_variable_dicts("%s", model.column_names())
     variables = list(made.values())
-    for var, low, up in zip(variables, model.col_lower.tolist(), model.col_upper.tolist(), strict=True):
+    integer_columns = set(np.flatnonzero(model.integrality).tolist())
+    bounds = zip(model.col_lower.tolist(), model.col_upper.tolist(), strict=True)
+    for j, (var, (low, up)) in enumerate(zip(variables, bounds, strict=True)):
         var.lowBound = None if low == -INF else low
         var.upBound = None if up == INF else up
+        if j in integer_columns:
+            var.cat = pulp.LpInteger
     constraints = []
     starts = model.row_start.tolist()
     index, value = model.row_index.tolist(), model.row_value.tolist()
@@ -61,15 +65,16 @@ def to_pulp(model: lp.Model) -> Problem:
     return prob, variables, constraints
 
 
-def run(problem: Problem, maximise: bool, time_limit: float | None) -> Run:
+def run(problem: Problem, maximise: bool, time_limit: float | None, **options: object) -> Run:
     """Solve a PuLP problem with CBC and copy its numbers out, duals in HiGHS's sign: COIN_CMD's
-    come back negated on a maximisation (PuLP negates the objective it writes)."""
+    come back negated on a maximisation (PuLP negates the objective it writes). `options` are
+    COIN_CMD's (gapRel, warmStart)."""
     import pulp
 
     prob, variables, constraints = problem
     try:
         with quiet_stdout():
-            stats = prob.solve(pulp.getSolver(NAME, msg=False, timeLimit=time_limit))
+            stats = prob.solve(pulp.getSolver(NAME, msg=False, timeLimit=time_limit, **options))
     except pulp.PulpSolverError as error:  # the binary missing, crashing or writing no solution
         raise SolverError(f"CBC failed ({error}); {INSTALL} installs it, or choose --solver highs") from None
     sign = -1.0 if maximise else 1.0
@@ -82,12 +87,23 @@ def run(problem: Problem, maximise: bool, time_limit: float | None) -> Run:
     return Run(status, has_plan, cbc=numbers, problem=problem)
 
 
+def run_mip(model: lp.Model, time_limit: float | None, gap: float, start: np.ndarray | None = None) -> Run:
+    """The MIP solved by CBC to relative gap `gap`, from the plan `start` (column values) when
+    given. `bound` and `gap` stay None: PuLP's best_bound (read from CBC's log) came back equal
+    to the plan's value where CBC's log said otherwise; an optimal status means within `gap`."""
+    problem = to_pulp(model)
+    if start is not None:
+        for variable, value in zip(problem[1], start.tolist(), strict=True):
+            variable.setInitialValue(round(value) if variable.cat == "Integer" else value)
+    return run(problem, model.maximise, time_limit, gapRel=float(gap), warmStart=start is not None)
+
+
 def outcome(stats: object) -> tuple[Status, bool]:
     """CBC's status (PuLP's LpSolveStatus) as ours, and whether it left a plan."""
     import pulp
 
     s = pulp.LpSolveStatus
-    if stats.status == s.Optimal:
+    if stats.status in (s.Optimal, s.GapLimit):  # GapLimit: a MIP within its gapRel, as asked
         return Status.OPTIMAL, True
     if stats.status == s.Infeasible:
         return Status.INFEASIBLE, False

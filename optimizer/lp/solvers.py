@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..errors import SolverError
-from . import cbc, highs
+from . import cbc, highs, progress
 from . import model as lp
 from .status import Run
 
@@ -24,6 +26,8 @@ class Solver:
     is_installed: Callable[[], bool]
     run: Callable[[lp.Model, float | None], Run]  # an LP from scratch, within a time limit
     least_money: Callable[[Run, lp.Model, float | None], Run]  # phase 2 in phase 1's model
+    # a MIP from scratch: (model, time limit, relative gap, start plan or None)
+    mip: Callable[[lp.Model, float | None, float, np.ndarray | None], Run]
     ranging: bool  # allowable ranges of the sensitivity report
     warm: bool  # re-solves variants warm (sweeps, tornado, Monte Carlo)
     install: str  # how to install it
@@ -35,7 +39,15 @@ class Solver:
 
 SOLVERS: dict[str, Solver] = {
     "highs": Solver(
-        "highs", "HiGHS", highs.installed, highs.run, highs.least_money, True, True, highs.INSTALL
+        "highs",
+        "HiGHS",
+        highs.installed,
+        highs.run,
+        highs.least_money,
+        lambda model, seconds, gap, start: highs.run_mip(model, seconds, gap, start, progress.on_terminal()),
+        True,
+        True,
+        highs.INSTALL,
     ),
     "cbc": Solver(
         "cbc",
@@ -43,6 +55,7 @@ SOLVERS: dict[str, Solver] = {
         cbc.installed,
         lambda model, seconds: cbc.run(cbc.to_pulp(model), model.maximise, seconds),
         cbc.least_money,
+        cbc.run_mip,
         False,
         False,
         cbc.INSTALL,

@@ -45,6 +45,8 @@ class Run:
     problem: Any = None  # CBC's PuLP problem, its variables and constraints, for phase 2
     resolve: Any = None  # lp.highs.Resolve: how a HighsLP started this LP, and why
     warm: Any = None  # the lp.highs.HighsLP that solved it, where the next LP can be warm
+    bound: float | None = None  # a MIP's proven bound on its objective (None: an LP, or CBC's unread)
+    gap: float | None = None  # a MIP's relative gap between its plan and that bound
 
     def values(self) -> np.ndarray:
         return self.cbc[0] if self.highs is None else _highs_array(self.highs, "col_value")

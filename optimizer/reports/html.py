@@ -136,6 +136,7 @@ def render_html(
         spend=plan_page.spend(drawing, solution),
         weakest=plan_page.weakest(solution),
         options=plan_page.options(solution),
+        whole_units=plan_page.whole_units(solution),
         shortfalls=plan_page.shortfalls(solution),
         violations=plan_page.violations(solution),
         extras=[_extra(s) for s in extra_sections],

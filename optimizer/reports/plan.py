@@ -125,7 +125,8 @@ def to_json(
 ) -> dict[str, Any]:
     """The whole result as a JSON-ready dict (plain Python values, None for missing numbers).
 
-    Keys: status, outcome (a sentence), score (Z*, None without a plan),
+    Keys: status, outcome (a sentence), score (Z*, None without a plan), bound, gap,
+    lp_bound, whole_units_cost and setups (integer plans; None and [] for an LP),
     baseline_score, score_cap, spend and spend_by_period (None without a
     plan), budget (period totals), currency, allocation, readiness (with
     level_name), budget_use, shortfalls (records), solver, seconds, message,
@@ -139,6 +140,7 @@ def to_json(
         "status": str(solution.status),
         "outcome": status_text(solution),
         "score": cell_value(solution.score, "score"),
+        **integer_keys(solution),
         "baseline_score": cell_value(solution.baseline_score, "score"),
         "score_cap": cell_value(scenario.settings.score_cap, "score"),
         "spend": spend,
@@ -155,6 +157,21 @@ def to_json(
         "message": str(solution.message or ""),
         "source": str(scenario.source or ""),
         "inputs": input_fingerprints(inputs) if fingerprints is None else fingerprints,
+    }
+
+
+INTEGER_KEYS = ("bound", "gap", "lp_bound", "whole_units_cost")
+
+
+def integer_keys(solution: Solution) -> dict[str, Any]:
+    """An integer plan's proven bound, gap, LP bound and what whole units cost in score (None for
+    an LP), and the exercises held at a set-up cost."""
+    return {
+        **{key: cell_value(getattr(solution, key), "score") for key in INTEGER_KEYS},
+        "setups": [
+            {"option": r.option, "type": r.type, "period": int(r.period), "setup_cost": float(r.setup_cost)}
+            for r in solution.setups.itertuples()
+        ],
     }
 
 
@@ -234,7 +251,7 @@ def solution_from_json(data: Any, scenario: Scenario, source: str = "result") ->
             if all(t is not None for t in periods):
                 frame["period"] = pd.Series(periods, dtype="int64", index=frame.index)
         frames[name] = frame
-    for key in ("score", "baseline_score", "seconds"):
+    for key in ("score", "baseline_score", "seconds", "bound", "gap", "lp_bound"):
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
             problem(f"'{key}' must be a number", value, key)
@@ -256,6 +273,7 @@ def solution_from_json(data: Any, scenario: Scenario, source: str = "result") ->
         seconds=float(data.get("seconds") or 0.0),
         message=str(data.get("message") or ""),
         violations=frames["violations"],
+        **{key: None if data.get(key) is None else float(data[key]) for key in ("bound", "gap", "lp_bound")},
     )
 
 

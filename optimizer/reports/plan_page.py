@@ -427,6 +427,35 @@ def shortfalls(solution: Solution) -> dict[str, Any] | None:
     }
 
 
+def whole_units(solution: Solution) -> dict[str, Any] | None:
+    """An integer plan's section: its score against the proven bound and the LP bound, and the
+    exercises held at a set-up cost (model.md, integer plans). None for an LP scenario."""
+    if not solution.scenario.integer or not solution.has_plan:
+        return None
+    currency = solution.scenario.settings.currency
+
+    def shown(value: float | None) -> str:
+        return "not known" if value is None else number(value, 3)
+
+    facts = [
+        ["Score of the plan (whole units)", number(solution.score, 3)],
+        ["Proven bound", shown(solution.bound)],
+        ["Gap", "not known" if solution.gap is None else f"{100 * solution.gap:.2f}%"],
+        ["LP bound (fractions allowed)", shown(solution.lp_bound)],
+        ["What whole units cost in score", shown(solution.whole_units_cost)],
+    ]
+    held = solution.setups
+    rows = [[r.option, r.type, str(r.period), money(r.setup_cost, currency)] for r in held.itertuples()]
+    return {
+        "facts": PageTable(["", "score points"], facts, numeric=(1,), table_id="whole-units"),
+        "setups": PageTable(
+            ["option", "type", "period", "set-up money"], rows, numeric=(2, 3), table_id="setups"
+        )
+        if rows
+        else None,
+    }
+
+
 def violations(solution: Solution) -> PageTable | None:
     frame = getattr(solution, "violations", None)
     if frame is None or len(frame) == 0:

@@ -237,4 +237,27 @@ def summary_rows(solution: Solution) -> list[tuple[str, Any, CellKind]]:
         ("score_periods", settings.score_periods, "text"),
         ("weakest_link", cell_value(settings.weakest_link, "ratio"), "ratio"),
         ("level_thresholds", ", ".join(f"{x:g}" for x in settings.level_thresholds), "text"),
+        *integer_rows(solution),
     ]
+
+
+def integer_rows(solution: Solution) -> list[tuple[str, Any, CellKind]]:
+    """An integer scenario's summary rows: the proven bound, the gap, the LP bound and what whole
+    units cost in score (model.md); none for an LP scenario."""
+    if not solution.scenario.integer:
+        return []
+    return [
+        ("score_bound", cell_value(solution.bound, "score"), "score"),
+        ("gap", cell_value(solution.gap, "ratio"), "ratio"),
+        ("lp_bound", cell_value(solution.lp_bound, "score"), "score"),
+        ("whole_units_cost", cell_value(solution.whole_units_cost, "score"), "score"),
+        ("setup_money", cell_value(float(solution.setups["setup_cost"].sum()), "money"), "money"),
+    ]
+
+
+SETUP_COLUMNS = (
+    Column("option", "text"),
+    Column("type", "text"),
+    Column("period", "int"),
+    Column("setup_cost", "money"),
+)

@@ -38,6 +38,7 @@ def tables(result: SensitivityReport) -> list[SheetTable]:
         frame_table("units", result.units),
         frame_table("entering", result.entering),
         frame_table("sentences", sentences),
+        *([frame_table("steps", result.steps)] if len(result.steps) else []),
     ]
 
 

@@ -182,10 +182,16 @@ def sections(result: SweepResult) -> list[Section]:
                     "total budget (sum of the period budgets)",
                     "score",
                     base=_base_budget(result),
+                    drawstyle=frontier_drawstyle(result),
                 ),
                 alt=_frontier_alt(result),
                 note=f"Optimal score against the total budget as {result.param} varies; the dashed line "
-                "marks the scenario's own budget.",
+                "marks the scenario's own budget."
+                + (
+                    " Whole units: the score holds until the budget buys the next exercise, a staircase."
+                    if result.integer
+                    else ""
+                ),
             )
         )
     else:
@@ -253,8 +259,19 @@ def _frontier_alt(result: SweepResult) -> str:
     )
 
 
+def frontier_drawstyle(result: SweepResult) -> str:
+    """How the budget frontier is drawn: a staircase for whole units (a budget between two levels
+    buys what the lower one does), else straight lines (the LP's frontier is piecewise linear)."""
+    return "steps-post" if result.integer else "default"
+
+
 def _line_figure(
-    x: np.ndarray, series: dict[str, np.ndarray], x_label: str, y_label: str, base: float | None = None
+    x: np.ndarray,
+    series: dict[str, np.ndarray],
+    x_label: str,
+    y_label: str,
+    base: float | None = None,
+    drawstyle: str = "default",
 ) -> bytes:
     pictures = Pictures()
     with pictures.context():
@@ -263,7 +280,7 @@ def _line_figure(
         for k, (name, y) in enumerate(series.items()):
             ax.plot(
                 x, y, label=name, color=LINE_COLOURS[k % len(LINE_COLOURS)], marker=MARKERS[k % len(MARKERS)],
-                linestyle=LINESTYLES[k % len(LINESTYLES)], linewidth=1.8, markersize=5,
+                linestyle=LINESTYLES[k % len(LINESTYLES)], linewidth=1.8, markersize=5, drawstyle=drawstyle,
             )  # fmt: skip
         if base is not None:
             ax.axvline(base, color="#555555", linestyle="--", linewidth=1)

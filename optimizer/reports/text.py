@@ -68,12 +68,41 @@ def summary(solution: Solution) -> str:
     if solution.status == "evaluated":
         lines.extend(_violation_lines(solution))
     if solution.has_plan:
+        lines.extend(_integer_lines(solution, currency))
         lines.extend(_spend_lines(solution, currency))
         lines.extend(_level_lines(solution))
         lines.extend(_top_option_lines(solution, currency))
     if solution.solver:
         lines.append(f"Solver: {clean_text(solution.solver)}, {solution.seconds:.2f} s")
     return "\n".join(lines)
+
+
+def _integer_lines(solution: Solution, currency: str) -> list[str]:
+    """An integer plan's bound, gap and LP bound, and the exercises it holds at a set-up cost."""
+
+    def fine(x: float) -> str:  # these differ in the third decimal or later
+        return number(x, 3, grouped=False)
+
+    lines = []
+    if solution.bound is not None:
+        lines.append(
+            f"Integer plan {fine(solution.score)}, proven bound {fine(solution.bound)} "
+            f"(gap {100 * solution.gap:.2f}%)"
+        )
+    if solution.lp_bound is not None:
+        lines.append(
+            f"LP bound (fractional units): {fine(solution.lp_bound)}; "
+            f"whole units cost {fine(solution.whole_units_cost)} points of score"
+        )
+    held = solution.setups
+    if len(held):
+        total = _money(float(held["setup_cost"].sum()), currency)
+        lines.append(f"Exercises held at a set-up cost ({total}):")
+        lines.extend(
+            f"  period {row.period}: {clean_text(row.option)} ({_money(row.setup_cost, currency)})"
+            for row in held.itertuples()
+        )
+    return lines
 
 
 def _violation_lines(solution: Solution) -> list[str]:

@@ -18,12 +18,14 @@ from .figures import domain_readiness, spend_table
 from .printing import set_up_printing
 from .records import (
     READINESS_COLUMNS,
+    SETUP_COLUMNS,
     CellKind,
     Column,
     ReportTable,
     cell_value,
     solution_tables,
     summary_rows,
+    table_records,
 )
 from .theme import EXCEL_PATTERNS, LEVEL_COLOURS, LEVEL_TEXT_COLOURS, TYPE_COLOURS
 from .writers import (
@@ -233,7 +235,9 @@ _SHEET_HELP: dict[str, tuple[str, dict[str, str]]] = {
             "key": "What the row is: status, outcome, score_before (funding nothing), score_after "
             "(the plan's score Z), score_cap, spend (total of the plan), budget (sum of the period "
             "budgets), currency, solver, seconds, message (from the solver), scenario (input file), "
-            "score_periods, weakest_link, level_thresholds.",
+            "score_periods, weakest_link, level_thresholds; for whole units: score_bound (the "
+            "proven bound), gap, lp_bound (the score with fractions allowed), whole_units_cost "
+            "(lp_bound less score_after), setup_money.",
             "value": "Its value; empty where there is no plan.",
         },
     ),
@@ -246,6 +250,16 @@ _SHEET_HELP: dict[str, tuple[str, dict[str, str]]] = {
             "period": "Period the units are funded in; they count from period + lag on.",
             "units": "Units funded (fractions allowed: the model is a linear program).",
             "cost": "units x unit_cost x the partner's cost_factor, in the currency.",
+        },
+    ),
+    "setups": (
+        "Exercises held at a set-up cost: the money of holding the option in the period at all "
+        "(hosting, planning, range fees), paid once whoever takes part.",
+        {
+            "option": "Option id.",
+            "type": "Its type, whose budget the set-up money counts in.",
+            "period": "Period it is held in.",
+            "setup_cost": "The set-up money, in the currency; in the period budget and total spend.",
         },
     ),
     "readiness": (
@@ -429,6 +443,9 @@ def write_workbook(solution: Solution, path: Path, extra: Mapping[str, ReportTab
             if name == "readiness":
                 last = len(READINESS_COLUMNS) - 1
                 _colour_levels(ws, formats, len(tables[name][1]), last - 1, last)
+        if solution.scenario.integer:
+            _write_table(wb, formats, "setups", SETUP_COLUMNS, table_records(solution.setups, SETUP_COLUMNS))
+            sheets.append("setups")
         if solution.status == "infeasible" or tables["shortfalls"][1]:
             _write_table(wb, formats, "shortfalls", *tables["shortfalls"])
             sheets.append("shortfalls")

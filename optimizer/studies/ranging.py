@@ -35,10 +35,12 @@ import pandas as pd
 from ..lp import highs as interface
 from ..lp import model as lp
 from ..lp.highs import HighsLP
+from ..lp.integer import fixed
 from ..lp.solve import run
 from ..lp.solvers import solver as solver_entry
 from ..lp.status import Run, Status
 from ..scenario import Scenario
+from .steps import STEP_COLUMNS, step_sentences, steps
 
 CONSTRAINT_COLUMNS = [
     "kind",
@@ -107,6 +109,7 @@ class SensitivityReport:
     currency: str = ""
     seconds: float = 0.0
     extended_ranges: bool = field(default=True)
+    steps: pd.DataFrame = field(default_factory=lambda: _empty(STEP_COLUMNS))  # integer plans only
 
     @property
     def binding(self) -> pd.DataFrame:
@@ -118,16 +121,27 @@ def sensitivity(
     solver: str = "highs",
     time_limit: float | None = None,
     extend_ranges: bool = True,
+    relax: bool = False,
 ) -> SensitivityReport:
-    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring)."""
+    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring).
+
+    An integer scenario: those of the LP with the plan's exercises fixed, and the steps
+    (studies.steps); `relax`: those of its LP relaxation instead."""
     import time
 
     started = time.perf_counter()
     model = lp.build(scenario)
+    if relax:
+        model = model.relaxed()
+    currency = scenario.settings.currency
+    integer_plan, whole = None, model
+    if model.is_mip:
+        first = solver_entry(solver).mip(model, time_limit, scenario.settings.mip_gap, None)
+        if first.has_plan:
+            integer_plan, model = first.values(), fixed(model, first.values())
     solving = time.perf_counter()
     outcome = run(model, solver, time_limit)
     solved_in = time.perf_counter() - solving
-    currency = scenario.settings.currency
     if not outcome.has_plan:
         reason = {
             "infeasible": "the scenario is infeasible: no prices exist (solve it to see which targets fail)",
@@ -173,6 +187,14 @@ def sensitivity(
             )
     constraints = _constraint_table(model, rows, prices, activity, ranges)
     units = _unit_table(scenario, model, outcome)
+    sentences = _sentences(constraints, currency, ranges is not None)
+    step_table = _empty(STEP_COLUMNS)
+    if integer_plan is not None:
+        message = " ".join(filter(None, [GIVEN_THE_PLAN, message]))
+        sentences = [f"Given the plan's exercises: {s[0].lower()}{s[1:]}" for s in sentences]
+        binding = [b for b in whole.budget_rows if b.kind != "partner" and _binds(b, constraints)]
+        step_table = steps(whole, integer_plan, binding, solver, scenario.settings.mip_gap)
+        sentences += step_sentences(step_table, currency)
     return SensitivityReport(
         status=outcome.status,
         solver=solver,
@@ -181,12 +203,29 @@ def sensitivity(
         constraints=constraints,
         units=units,
         entering=_entering(units),
-        sentences=tuple(_sentences(constraints, currency, ranges is not None)),
+        sentences=tuple(sentences),
         message=message,
         currency=currency,
         seconds=time.perf_counter() - started,
         extended_ranges=extend_ranges and ranges is not None,
+        steps=step_table,
     )
+
+
+GIVEN_THE_PLAN = (
+    "An integer plan: prices and ranges are given the plan's exercises (every whole unit, lot and "
+    "set-up held at the plan's value); the steps say what more money buys in whole units."
+)
+
+
+def _binds(budget: lp.BudgetRow, constraints: pd.DataFrame) -> bool:
+    """Whether the budget row binds in the constraint table (same kind, period and name)."""
+    same = (
+        (constraints["kind"] == budget.kind)
+        & (constraints["period"] == budget.period)
+        & (constraints["name"] == budget.name)
+    )
+    return bool((constraints["binding"] & same).any())
 
 
 # (kind, period, name, domain, direction, row of the LP); direction +1 for <= rows, -1 for >= rows

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from .. import readiness
@@ -26,7 +27,7 @@ from .parallel import (
     scheduler_address,
 )
 from .variants import Param, apply_param, current_value, parse_param, parse_values
-from .warm import Point, cold_point, warm_budget_points, warm_points
+from .warm import Point, cold_point, integer_points, warm_budget_points, warm_points
 
 # ---------------------------------------------------------------------------------------------------------
 # Sweep
@@ -52,6 +53,7 @@ class SweepResult:
     base_value: float
     warm: bool
     seconds: float
+    integer: bool = False  # the scenario has whole units: its budget frontier is a staircase
 
     @property
     def frontier(self) -> pd.DataFrame:
@@ -76,6 +78,7 @@ def sweep(
     With a solver that re-solves warm (lp.solvers: HiGHS) each variant is re-solved warm (in
     `workers` contiguous chunks, each warm within itself): budget PARAMs by moving row bounds,
     others by passing each LP whole from the base's basis; CBC or warm=False solve each cold.
+    An integer scenario's levels are MIPs solved in order, each from the previous level's plan.
     `warm_limit` caps each warm run (default max(2 s, 10x the first solve)) before
     a cold fallback. Raises ParamError (a ValueError) for a bad PARAM or value.
     """
@@ -84,11 +87,13 @@ def sweep(
     levels = parse_values(values)
     variants = [apply_param(scenario, p, v) for v in levels]  # every value checked before any solve
     workers = default_workers() if workers is None else workers
-    use_warm = warm and solver_entry(solver).warm
+    use_warm = warm and solver_entry(solver).warm and not scenario.integer
     # budgets only move row bounds, changed in place; any other PARAM changes the LP's numbers
     warm_task = warm_budget_points if p.budget_only else warm_points
     with progress_reporter(progress, len(variants), f"sweep {p.text}") as advance:
-        if use_warm:
+        if scenario.integer:  # each level a MIP from the last level's plan, in order
+            points = integer_points((variants, solver, time_limit), advance)
+        elif use_warm:
             remote = scheduler_address(scheduler) is not None
             parts = chunks(len(variants), 1 if (workers <= 1 and not remote) else max(workers, 2))
             if len(parts) == 1 and not remote:
@@ -99,7 +104,14 @@ def sweep(
         else:
             tasks = [(v, solver, time_limit) for v in variants]
             points = map_tasks(cold_point, tasks, workers, scheduler, advance)
-    return _sweep_result(p, levels, variants, points, current_value(scenario, p), use_warm, started)
+    result = _sweep_result(p, levels, variants, points, current_value(scenario, p), use_warm, started)
+    return replace(result, integer=scenario.integer)
+
+
+def setup_money(scenario: Scenario, units: np.ndarray) -> np.ndarray:
+    """Set-up money [o, t] of a plan units[o, p, t]: F_o wherever some partner has units of o."""
+    cost = np.array([o.setup_cost for o in scenario.options])
+    return cost[:, None] * (units.sum(axis=1) > 1e-9)
 
 
 def _sweep_result(
@@ -119,13 +131,14 @@ def _sweep_result(
             rows.append((value, point.status, math.nan, math.nan, total_budget, point.method))
             continue
         spend = point.units * money[:, :, None]
-        rows.append((value, point.status, point.score, float(spend.sum()), total_budget, point.method))
+        setups = setup_money(variant, point.units)
+        total = float(spend.sum() + setups.sum())
+        rows.append((value, point.status, point.score, total, total_budget, point.method))
         for t in variant.periods:
-            by_period.append((value, t, float(spend[:, :, t - 1].sum())))
+            by_period.append((value, t, float(spend[:, :, t - 1].sum() + setups[:, t - 1].sum())))
         for o, option in enumerate(variant.options):
-            by_option.append(
-                (value, option.id, option.type, float(point.units[o].sum()), float(spend[o].sum()))
-            )
+            money_of_o = float(spend[o].sum() + setups[o].sum())
+            by_option.append((value, option.id, option.type, float(point.units[o].sum()), money_of_o))
     return SweepResult(
         param=p.text,
         points=pd.DataFrame.from_records(rows, columns=SWEEP_COLUMNS),

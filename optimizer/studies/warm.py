@@ -18,6 +18,7 @@ import numpy as np
 from ..lp import model as lp
 from ..lp.highs import HighsLP, Start, highs_basis, plain_basis, with_score_row
 from ..lp.solve import SolvedModel, optimise, run, units_of
+from ..lp.solvers import check_solver
 from ..lp.status import Run, Status
 from ..scenario import Scenario
 
@@ -46,9 +47,33 @@ def cold_point(task: tuple[Scenario, str, float | None]) -> Point:
 
 
 def phase1_score(task: tuple[Scenario, str, float | None]) -> tuple[str, float]:
-    """The optimal score alone (phase 1): what tornado needs."""
+    """The optimal score alone (phase 1): what tornado needs; a MIP to the scenario's mip_gap."""
     scenario, solver, time_limit = task
-    return _phase1_of(lp.build(scenario), solver, time_limit)
+    model = lp.build(scenario)
+    if model.is_mip:
+        outcome = check_solver(solver).mip(model, time_limit, scenario.settings.mip_gap, None)
+        return outcome.status, float(model.score @ outcome.values()) if outcome.has_plan else math.nan
+    return _phase1_of(model, solver, time_limit)
+
+
+def integer_points(
+    task: tuple[list[Scenario], str, float | None], progress: Callable[[int], None] | None = None
+) -> list[Point]:
+    """cold_point of each variant of an integer scenario, in order, each phase 1 started from
+    the previous variant's plan (repaired to its budgets; HiGHS and CBC take it as a start)."""
+    variants, solver, time_limit = task
+    points, previous = [], None
+    for variant in variants:
+        optimum = optimise(variant, solver, time_limit, start=previous)
+        if optimum.units is None:
+            points.append(Point(optimum.status, math.nan, None, "mip"))
+        else:
+            previous = optimum.units
+            units = np.where(optimum.units > 1e-9, optimum.units, 0.0)
+            points.append(Point(optimum.status, float(optimum.score), units, "mip"))
+        if progress is not None:
+            progress(1)
+    return points
 
 
 def _phase1_of(model: lp.Model, solver: str, time_limit: float | None) -> tuple[str, float]:

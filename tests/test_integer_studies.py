@@ -1,0 +1,41 @@
+"""Sweeps and tornado of an integer scenario re-solve the MIP; the frontier is a staircase.
+
+A (whole) costs 2 a unit for 10 points (test_integer_solve's rounding_down), budget 5 scaled
+by 0.8, 1.0, 1.2, 1.4: budgets 4, 5, 6, 7 buy 2, 2, 3, 3 whole units, scores 20, 20, 30, 30
+(the LP would score 5 a money: 20, 25, 30, 35).
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_integer_solve import exact, rounding_down
+
+from optimizer.reports.sweep import frontier_drawstyle
+from optimizer.studies.sweep import sweep
+from optimizer.studies.tornado import tornado
+
+
+def test_a_budget_sweep_of_whole_units_climbs_in_steps(solver: str) -> None:
+    result = sweep(exact(rounding_down()), "budget_scale", [0.8, 1.0, 1.2, 1.4], solver=solver)
+    assert result.points["score"].tolist() == pytest.approx([20.0, 20.0, 30.0, 30.0])
+    assert result.points["spend"].tolist() == pytest.approx([4.0, 4.0, 6.0, 6.0])
+    assert result.integer and frontier_drawstyle(result) == "steps-post"
+    assert set(result.points["method"]) == {"mip"}  # each level a MIP of its own, as solve does
+
+
+def test_the_lp_frontier_stays_a_line() -> None:
+    from dataclasses import replace
+
+    scenario = rounding_down()
+    lp = replace(scenario, options=tuple(replace(o, whole=False) for o in scenario.options))
+    result = sweep(lp, "budget_scale", [0.8, 1.0], solver="highs")
+    assert result.points["score"].tolist() == pytest.approx([20.0, 25.0])
+    assert frontier_drawstyle(result) == "default"
+
+
+def test_tornado_moves_the_budget_by_whole_units() -> None:
+    """Budget 5 -/+ 10 %: 4.5 and 5.5 both buy 2 whole units, score 20 at either end (the LP's
+    would be 22.5 and 27.5)."""
+    result = tornado(exact(rounding_down()), delta=0.1)
+    budget = result.table[result.table["param"].str.contains("budget")].iloc[0]
+    assert (budget["score_low"], budget["score_high"]) == pytest.approx((20.0, 20.0))
