@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.cli import exit_status
+from optimizer.cli.options import exit_status
 
 
 @pytest.mark.parametrize(
