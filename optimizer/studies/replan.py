@@ -20,6 +20,7 @@ from .. import readiness
 from ..evaluation import TOLERANCE, evaluate, money_use
 from ..io.actuals import Actuals, check_replan_from
 from ..lp import model as lp
+from ..lp.persistence import least_moved
 from ..lp.solve import priced, run, solve, units_of
 from ..results import Solution, allocation_table, units_array
 from ..scenario import FixedUnits, History, ReadinessShift, Scenario
@@ -76,7 +77,7 @@ def replan(
     future = replan_scenario(basis, history, actuals.measured, replan_from)
     solution = solve(future, solver=solver, time_limit=time_limit)
     if solution.status == "optimal":
-        solution = least_moved(solution, planned, replan_from, solver, time_limit)
+        solution = moving_least(solution, planned, replan_from, solver, time_limit)
     kept_units = np.where(np.arange(scenario.horizon) < replan_from - 1, history, planned)
     kept = evaluate(future, allocation_table(future, kept_units))
     replanned = units_array(future, solution.allocation)
@@ -190,7 +191,7 @@ def replan_scenario(
     )
 
 
-def least_moved(
+def moving_least(
     solution: Solution, planned: np.ndarray, replan_from: int, solver: str, time_limit: float | None
 ) -> Solution:
     """Phase 3: of the plans with the re-plan's score and spend, the one closest to the adopted plan.
@@ -202,7 +203,7 @@ def least_moved(
     started = time.perf_counter()
     scenario = solution.scenario
     model = lp.build(scenario)
-    phase3 = lp.least_moved(model, float(solution.score), solution.spend, planned, replan_from)
+    phase3 = least_moved(model, float(solution.score), solution.spend, planned, replan_from)
     outcome = run(phase3, solver, time_limit)
     if outcome.status != "optimal":
         return replace(
