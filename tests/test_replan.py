@@ -226,3 +226,19 @@ def test_readiness_measured_below_baseline_is_taken_as_measured() -> None:
     result = replan(scenario, ADOPTED, actuals([], [("P", "D", 2, 4.0)]), 3)
     assert result.status == "optimal"
     assert result.solution.score == pytest.approx(38 / 3, abs=1e-6)
+
+
+def test_a_re_plan_of_whole_exercises_funds_whole_units() -> None:
+    """X whole, period 3's budget 4.5: the re-plan funds 4 units, not 4.5. From the measured 30:
+    Z = 30 + 2 * 4 = 38 (the LP bound, with 4.5 units, is 39)."""
+    scenario = replace(
+        hand((Option("X", "training", 1.0, whole=True),)),
+        budgets=(Budget(1, 5.0), Budget(2, 5.0), Budget(3, 4.5)),
+    )
+    result = replan(scenario, ADOPTED, actuals([], [("P", "D", 2, 30.0)]), 3)
+    assert result.status == "optimal"
+    assert result.solution.score == pytest.approx(38.0, abs=1e-6)
+    assert result.solution.lp_bound == pytest.approx(39.0, abs=1e-6)
+    units = result.solution.allocation.set_index("period")["units"]
+    assert units[3] == pytest.approx(4.0, abs=1e-9)
+    assert result.money_moved == pytest.approx(1.0, abs=1e-6)  # 5 adopted units in period 3 become 4

@@ -227,6 +227,9 @@ def moving_least(
         money=lambda allocation: priced(money_use(scenario, allocation), prices),
         message=solution.message,
         model=solution.model,
+        bound=solution.bound,
+        gap=solution.gap,
+        lp_bound=solution.lp_bound,
     )
 
 
