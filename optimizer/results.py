@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import readiness
+from . import pairs, readiness
 from .lp.status import Status
 from .scenario import Scenario
 
@@ -191,7 +191,7 @@ def readiness_table(scenario: Scenario, raw: np.ndarray) -> pd.DataFrame:
 def baseline_score(scenario: Scenario) -> float:
     """The score of funding nothing."""
     nothing = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
-    return readiness.score(scenario, readiness.capped(scenario, readiness.raw_readiness(scenario, nothing)))
+    return pairs.plan_score(scenario, nothing)
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

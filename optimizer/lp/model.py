@@ -29,8 +29,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .. import readiness
+from .. import pairs, readiness
 from ..scenario import Scenario, Target
+from . import pairs as pair_terms
 
 INF = math.inf
 
@@ -183,6 +184,14 @@ class _Builder:
         self.row_names.append(name)
         return len(self.row_names) - 1
 
+    def add_rows(self, lower: np.ndarray, upper: np.ndarray, names: Sequence[str]) -> np.ndarray:
+        """Many rows at once; their numbers."""
+        first = len(self.row_names)
+        self.row_lower.extend(np.asarray(lower, dtype=float).tolist())
+        self.row_upper.extend(np.asarray(upper, dtype=float).tolist())
+        self.row_names.extend(names)
+        return np.arange(first, len(self.row_names))
+
     def entries(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
         keep = np.asarray(values) != 0
         self.triplets.append((np.asarray(rows)[keep], np.asarray(columns)[keep], np.asarray(values)[keep]))
@@ -235,6 +244,8 @@ def define_units(
     """
     par, _, _ = readiness.index(scenario)
     gains = readiness.gain_matrix(scenario)
+    if scenario.pair_weight > 0:  # an option that raises only pairs pays off too
+        gains = gains + pairs.pair_gain_matrix(scenario)
     horizon = scenario.horizon
     keep = np.zeros((len(scenario.options), len(scenario.partners), horizon), dtype=bool)
     for o, option in enumerate(scenario.options):
@@ -549,8 +560,11 @@ def build(
     target_rows, shortfalls = define_targets(builder, scenario, stock, elastic)
     lots = define_lots(builder, scenario, units)
     setups = define_setups(builder, scenario, units, budget_rows)
+    pairwise = pair_terms.define_pairs(builder, scenario, units, reduced)
     columns = builder.columns
-    score = score_coefficients(scenario, counted, weakest, columns)
+    score = pair_terms.blended_score(
+        scenario, score_coefficients(scenario, counted, weakest, columns), pairwise
+    )
     spend = np.zeros(columns)
     spend[: len(units.cost)] = units.cost
     spend[setups.column] = setups.cost
