@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from . import readiness
 from .scenario import Scenario
@@ -133,3 +134,68 @@ def plan_score(
         return partners
     pairs = np.minimum(raw_pair_readiness(scenario, units, pair_gains), scenario.settings.score_cap)
     return (1 - mu) * partners + mu * pair_score(scenario, pairs)
+
+
+PAIR_COLUMNS = ["partner_a", "partner_b", "domain", "period", "baseline", "score"]
+JOINT_COLUMNS = ["option", "partner_a", "partner_b", "domain", "joint_units", "points"]
+WEAKEST_COLUMNS = ["domain", "weakest_before", "pairs_before", "weakest_after", "pairs_after"]
+
+
+def pair_table(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
+    """Readiness of every modelled pair in every period under the plan, capped (reports)."""
+    index = pair_index(scenario)
+    counted = np.minimum(raw_pair_readiness(scenario, units), scenario.settings.score_cap)
+    k, t = np.meshgrid(np.arange(len(index.a)), np.arange(scenario.horizon), indexing="ij")
+    k, t = k.ravel(), t.ravel()
+    return pd.DataFrame(
+        {
+            "partner_a": pd.Series([scenario.pairs[i].partner_a for i in k], dtype=object),
+            "partner_b": pd.Series([scenario.pairs[i].partner_b for i in k], dtype=object),
+            "domain": pd.Series([scenario.pairs[i].domain for i in k], dtype=object),
+            "period": t + 1,
+            "baseline": index.baseline[k],
+            "score": counted[k, t],
+        },
+        columns=PAIR_COLUMNS,
+    )
+
+
+def joint_table(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
+    """For each funded joint exercise, the pairs it raised: joint units that count within the
+    horizon (z = min(x_a, x_b)) and the pair readiness points they add, before the cap."""
+    h = pair_gain_matrix(scenario)
+    index = pair_index(scenario)
+    eligible = eligibility(scenario)
+    records = []
+    for o, option in enumerate(scenario.options):
+        for k, pair in enumerate(scenario.pairs):
+            gain = h[o, index.domain[k]]
+            if not gain or not (eligible[o, index.a[k]] and eligible[o, index.b[k]]):
+                continue
+            together = np.minimum(units[o, index.a[k]], units[o, index.b[k]])
+            joint = float(together[: max(scenario.horizon - option.lag, 0)].sum())
+            if joint > 1e-9:
+                points = joint * gain * index.effectiveness[k]
+                records.append((option.id, pair.partner_a, pair.partner_b, pair.domain, joint, points))
+    return pd.DataFrame.from_records(records, columns=JOINT_COLUMNS)
+
+
+def weakest_pairs(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+    """Per domain with pairs, the lowest pair readiness of a pair of positive weight, before
+    (baseline) and in the final period with the plan, and which pairs sit there."""
+    final = table[table["period"] == scenario.horizon].reset_index(drop=True)  # one row per pair, in order
+    final = final[np.array([p.weight > 0 for p in scenario.pairs], dtype=bool)]
+    records = []
+    for domain, rows in final.groupby("domain", sort=False):
+        names = rows["partner_a"] + "-" + rows["partner_b"]
+        before, after = rows["baseline"].min(), rows["score"].min()
+        records.append(
+            (
+                domain,
+                float(before),
+                ", ".join(names[rows["baseline"] == before]),
+                float(after),
+                ", ".join(names[rows["score"] == after]),
+            )
+        )
+    return pd.DataFrame.from_records(records, columns=WEAKEST_COLUMNS)

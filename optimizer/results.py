@@ -108,6 +108,21 @@ class Solution:
         return self.score is not None
 
     @property
+    def pairs(self) -> pd.DataFrame:
+        """Readiness of the modelled pairs under the plan (model.md, pairwise): partner_a, partner_b,
+        domain, period, baseline, score (capped); empty without pairs or without a plan."""
+        if not self.scenario.pairs or not self.has_plan:
+            return empty(pairs.PAIR_COLUMNS)
+        return pairs.pair_table(self.scenario, units_array(self.scenario, self.allocation))
+
+    @property
+    def joint_exercises(self) -> pd.DataFrame:
+        """Each funded joint exercise with the pairs it raised (pairs.joint_table)."""
+        if not self.scenario.pairs or not self.has_plan:
+            return empty(pairs.JOINT_COLUMNS)
+        return pairs.joint_table(self.scenario, units_array(self.scenario, self.allocation))
+
+    @property
     def setups(self) -> pd.DataFrame:
         return setup_table(self.scenario, self.allocation)
 
