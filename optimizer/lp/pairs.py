@@ -57,7 +57,7 @@ def unit_lookup(units: UnitColumns, shape: tuple[int, int, int]) -> np.ndarray:
 def define_joint_units(
     build: _Builder, scenario: Scenario, units: UnitColumns, index: pairs.PairIndex, keep: np.ndarray
 ) -> JointColumns:
-    """z[o, ab, t] in [0, inf) with z - x_a <= 0 and z - x_b <= 0, for the pairs k in `keep`."""
+    """z[o, ab, t] in [0, max_units] with z - x_a <= 0 and z - x_b <= 0, for the pairs k in `keep`."""
     h = pairs.pair_gain_matrix(scenario)
     horizon = scenario.horizon
     couples = sorted(
@@ -79,7 +79,8 @@ def define_joint_units(
     both = (x_a >= 0) & (x_b >= 0)
     option, couple, a, b, period, x_a, x_b = (v[both] for v in (option, couple, a, b, period, x_a, x_b))
     names = [f"o{o}_a{p}_b{q}_t{t + 1}" for o, p, q, t in zip(option, a, b, period, strict=True)]
-    column = build.add_columns(np.zeros(len(option)), np.full(len(option), INF), [f"z_{n}" for n in names])
+    max_units = np.array([INF if o.max_units is None else o.max_units for o in scenario.options], dtype=float)
+    column = build.add_columns(np.zeros(len(option)), max_units[option], [f"z_{n}" for n in names])
     for end, x in (("a", x_a), ("b", x_b)):
         rows = build.add_rows(np.full(len(x), -INF), np.zeros(len(x)), [f"joint_{end}_{n}" for n in names])
         build.entries(
