@@ -90,15 +90,10 @@ def raw_pair_readiness(
     """
     h = pair_gain_matrix(scenario) if pair_gains is None else pair_gains
     index = pair_index(scenario)
-    horizon = scenario.horizon
     eligible = eligibility(scenario)
     both = eligible[:, index.a] & eligible[:, index.b]  # [o, k]
     joint = np.minimum(units[:, index.a, :], units[:, index.b, :]) * both[:, :, None]  # z[o, k, t]
-    funded_so_far = np.cumsum(joint, axis=2)
-    counting = np.zeros_like(funded_so_far)
-    for o, option in enumerate(scenario.options):
-        if option.lag < horizon:
-            counting[o, :, option.lag :] = funded_so_far[o, :, : horizon - option.lag]
+    counting = readiness.landed(scenario, joint)
     gain = h[:, index.domain]  # [o, k]
     added = np.einsum("ok,okt->kt", gain, counting) * index.effectiveness[:, None]
     return index.baseline[:, None] + added
