@@ -110,3 +110,21 @@ def test_weakest_pairs_name_every_pair_at_the_lowest_readiness() -> None:
         "weakest_after": 42.0,
         "pairs_after": "A-B, B-C",
     }
+
+
+def test_replan_with_pairs_of_a_year_as_planned_keeps_the_plan(runner, monkeypatch) -> None:
+    """Re-planning holds the pairs too: with everything before period 3 as planned, the re-plan
+    reaches the blended optimum again and moves no money."""
+    import test_replan_cli
+
+    example = str(EXAMPLE.with_name("example-pairs.xlsx"))
+    monkeypatch.setattr(test_replan_cli, "EXAMPLE", example)
+    test_replan_cli.adopted_and_actuals(runner, 3)
+    args = ["replan", example, "--plan", "plan.xlsx", "--actuals", "actuals", "--from", "3", "--json"]
+    result = runner.invoke(main, [*args, "-o", "replan.json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    solved = json.loads(runner.invoke(main, ["solve", example, "--json", "-o", "again.json"]).stdout)
+    assert abs(data["score"] - solved["score"]) <= 2e-7 * solved["score"]
+    assert data["money_moved"] == pytest.approx(0.0, abs=1e-6)
+    assert len(data["pairs"]) == len(solved["pairs"]) > 0
