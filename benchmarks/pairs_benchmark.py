@@ -11,7 +11,8 @@ option equal to its gain. Timed in this process after one tiny solve (first-call
 
 - whole = optimizer.lp.solve.solve: build, phase 1, phase 2, the Solution and its tables;
 - HiGHS alone = the phase-1 model exported to MPS (optimizer.lp.export.export), read by highspy
-  and solved by its run() only (reading the file is not counted), default options.
+  and solved by its run() only (reading the file is not counted), with the options our phase 1
+  sets (optimizer.lp.highs.HIGHS_OPTIONS), as benchmarks/benchmark.py does.
 
 ratio = whole / HiGHS alone. Medians of --repeat runs.
 """
@@ -31,6 +32,7 @@ import numpy as np
 from optimizer.io.synthetic import generate_preset
 from optimizer.lp import model as lp
 from optimizer.lp.export import export
+from optimizer.lp.highs import HIGHS_OPTIONS
 from optimizer.lp.solve import solve
 from optimizer.scenario import Pair, Scenario
 
@@ -62,6 +64,8 @@ def highs_alone(model: lp.Model, time_limit: float | None) -> tuple[float, str]:
         export(model, path)
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
+        for name, value in HIGHS_OPTIONS.items():
+            highs.setOptionValue(name, value)
         if time_limit is not None:
             highs.setOptionValue("time_limit", time_limit)
         highs.readModel(path)
