@@ -178,6 +178,8 @@ def joint_table(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
 def weakest_pairs(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
     """Per domain with pairs, the lowest pair readiness of a pair of positive weight, before
     (baseline) and in the final period with the plan, and which pairs sit there."""
+    if table.empty:  # no plan
+        return pd.DataFrame(columns=WEAKEST_COLUMNS)
     final = table[table["period"] == scenario.horizon].reset_index(drop=True)  # one row per pair, in order
     final = final[np.array([p.weight > 0 for p in scenario.pairs], dtype=bool)]
     records = []

@@ -23,6 +23,7 @@ from optimizer.lp.solve import solve
 from optimizer.reports.html import render_html
 from optimizer.reports.plan import to_json, write_report
 from optimizer.reports.text import summary
+from optimizer.scenario import Target
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "inputs" / "example.xlsx"
 
@@ -128,3 +129,14 @@ def test_replan_with_pairs_of_a_year_as_planned_keeps_the_plan(runner, monkeypat
     assert abs(data["score"] - solved["score"]) <= 2e-7 * solved["score"]
     assert data["money_moved"] == pytest.approx(0.0, abs=1e-6)
     assert len(data["pairs"]) == len(solved["pairs"]) > 0
+
+
+def test_without_a_plan_the_pair_tables_are_empty(tmp_path: Path) -> None:
+    """A target no budget reaches (A at 100 needs 60 points; 10 units of solo give 20)."""
+    scenario = dataclasses.replace(two_partners(), targets=(Target("A", "land", 1, 100.0),))
+    solution = solve(scenario)
+    assert solution.status == "infeasible"
+    data = to_json(solution)
+    assert data["pairs"] == data["weakest_pairs"] == data["joint_exercises"] == []
+    write_report(solution, tmp_path / "r.xlsx")
+    assert "pair_matrix" in openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
