@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from . import readiness
+from . import pairs, readiness
 from .lp.status import Status
 from .results import (
     BUDGET_COLUMNS,
@@ -51,7 +51,7 @@ def evaluate(scenario: Scenario, plan: pd.DataFrame) -> Solution:
         Status.EVALUATED,
         "",
         started,
-        score=readiness.score(scenario, readiness.capped(scenario, raw)),
+        score=pairs.plan_score(scenario, units),
         money=lambda _: use,
         message="within every rule"
         if violations.empty

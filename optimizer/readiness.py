@@ -59,15 +59,22 @@ def raw_readiness(scenario: Scenario, units: np.ndarray, gains: np.ndarray | Non
     A unit funded in period tau counts from period tau + lag on.
     """
     g = gain_matrix(scenario) if gains is None else gains
-    horizon = scenario.horizon
-    funded_so_far = np.cumsum(units, axis=2)
-    counting = np.zeros_like(funded_so_far)
-    for o, option in enumerate(scenario.options):
-        if option.lag < horizon:
-            counting[o, :, option.lag :] = funded_so_far[o, :, : horizon - option.lag]
+    counting = landed(scenario, units)
     effectiveness = np.array([p.effectiveness for p in scenario.partners])
     added = np.einsum("od,opt->pdt", g, counting) * effectiveness[:, None, None]
     return baseline_matrix(scenario)[:, :, None] + added + shift_matrix(scenario)
+
+
+def landed(scenario: Scenario, units: np.ndarray) -> np.ndarray:
+    """Of units[o, ..., t], those funded so far that count by period t: a unit of period tau
+    counts from tau + lag on (also for joint units, optimizer.pairs)."""
+    horizon = scenario.horizon
+    funded_so_far = np.cumsum(units, axis=-1)
+    counting = np.zeros_like(funded_so_far)
+    for o, option in enumerate(scenario.options):
+        if option.lag < horizon:
+            counting[o, ..., option.lag :] = funded_so_far[o, ..., : horizon - option.lag]
+    return counting
 
 
 def shift_matrix(scenario: Scenario) -> np.ndarray:

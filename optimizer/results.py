@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import readiness
+from . import pairs, readiness
 from .lp.status import Status
 from .scenario import Scenario
 
@@ -124,6 +124,21 @@ class Solution:
         return max(0.0, self.lp_bound - self.score)
 
     @property
+    def pairs(self) -> pd.DataFrame:
+        """Readiness of the modelled pairs under the plan (model.md, pairwise): partner_a, partner_b,
+        domain, period, baseline, score (capped); empty without pairs or without a plan."""
+        if not self.scenario.pairs or not self.has_plan:
+            return empty(pairs.PAIR_COLUMNS)
+        return pairs.pair_table(self.scenario, units_array(self.scenario, self.allocation))
+
+    @property
+    def joint_exercises(self) -> pd.DataFrame:
+        """Each funded joint exercise with the pairs it raised (pairs.joint_table)."""
+        if not self.scenario.pairs or not self.has_plan:
+            return empty(pairs.JOINT_COLUMNS)
+        return pairs.joint_table(self.scenario, units_array(self.scenario, self.allocation))
+
+    @property
     def setups(self) -> pd.DataFrame:
         return setup_table(self.scenario, self.allocation)
 
@@ -206,7 +221,7 @@ def readiness_table(scenario: Scenario, raw: np.ndarray) -> pd.DataFrame:
 def baseline_score(scenario: Scenario) -> float:
     """The score of funding nothing."""
     nothing = np.zeros((len(scenario.options), len(scenario.partners), scenario.horizon))
-    return readiness.score(scenario, readiness.capped(scenario, readiness.raw_readiness(scenario, nothing)))
+    return pairs.plan_score(scenario, nothing)
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

@@ -55,6 +55,19 @@ class Effect:
     gain: float
     gain_low: float | None = None
     gain_high: float | None = None
+    pair_gain: float = 0.0  # h_{o,d}: points per joint unit for every modelled pair among o's participants
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A modelled relationship (a, b) in one domain (model.md, pairwise interoperability), after
+    expanding '*': `score` is its baseline q0 (the weaker partner's baseline where left blank)."""
+
+    partner_a: str
+    partner_b: str
+    domain: str
+    score: float
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,7 @@ class Settings:
     level_thresholds: tuple[float, float, float] = (25.0, 50.0, 75.0)
     currency: str = ""
     mip_gap: float = 1e-4  # relative gap at which an integer plan counts as optimal
+    pair_weight: float | None = None  # mu; None: 0.5 with pairs, else 0 (Scenario.pair_weight)
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,7 @@ class Scenario:
     settings: Settings = Settings()
     source: str = field(default="", compare=False)  # file or folder it came from
     history: History | None = None  # a re-plan's fixed past; None: every period is planned
+    pairs: tuple[Pair, ...] = ()  # modelled pairs; none: the score is the partners' alone
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "baseline", MappingProxyType(dict(self.baseline)))
@@ -177,6 +192,13 @@ class Scenario:
     def integer(self) -> bool:
         """Some option is lumpy: phase 1 and phase 2 are mixed-integer programs (model.md)."""
         return any(o.lumpy for o in self.options)
+
+    @property
+    def pair_weight(self) -> float:
+        """mu of model.md: the share of the score from pairs (0 without pairs)."""
+        if not self.pairs:
+            return 0.0
+        return 0.5 if self.settings.pair_weight is None else self.settings.pair_weight
 
     def eligible(self, option: Option) -> tuple[str, ...]:
         """Partners that may receive `option` (E_o in model.md)."""

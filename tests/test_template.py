@@ -113,7 +113,7 @@ def test_scenario_workbook_cells(tmp_path: Path) -> None:
     path = tmp_path / "s.xlsx"
     write_scenario(small_scenario(), path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [s.name for s in schema.SHEETS]
+    assert book.sheetnames == [s.name for s in schema.SHEETS if s.name != "pairs"]  # no pairs: no sheet
     partners = book["partners"]
     assert [c.value for c in partners[1]] == headers(schema.SHEETS_BY_NAME["partners"])
     assert [c.value for c in partners[2]] == ["007", "=1+1", 2, 1, 1, None]
@@ -184,7 +184,9 @@ def test_capped_type_named_like_a_column_is_refused(tmp_path: Path) -> None:
 def test_scenario_csv_cells(tmp_path: Path) -> None:
     folder = tmp_path / "scenario"
     write_scenario(small_scenario(), folder)
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s.name}.csv" for s in schema.SHEETS)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{s.name}.csv" for s in schema.SHEETS if s.name != "pairs"
+    )
     assert csv_rows(folder, "partners") == [
         headers(schema.SHEETS_BY_NAME["partners"]),
         ["007", "=1+1", "2", "1", "1", ""],

@@ -156,6 +156,13 @@ SHEETS: tuple[Sheet, ...] = (
             Column("gain", "number", True, "Readiness points per unit in this domain, >= 0."),
             Column("gain_low", "number", False, "Lowest plausible gain (Monte Carlo only), <= gain."),
             Column("gain_high", "number", False, "Highest plausible gain (Monte Carlo only), >= gain."),
+            Column(
+                "pair_gain",
+                "number",
+                False,
+                "Points per joint unit for every pair of the pairs sheet among the partners "
+                "that take part together, >= 0 (blank: 0).",
+            ),
         ),
         True,
         "What one unit of an option buys in each domain; no row means no gain.",
@@ -182,6 +189,24 @@ SHEETS: tuple[Sheet, ...] = (
         "Hard minimum readiness: optional sheet.",
     ),
     Sheet(
+        "pairs",
+        (
+            Column("partner_a", "id", True, "A partner of the partners sheet."),
+            Column("partner_b", "id", True, "Another partner; A-B and B-A are the same pair."),
+            Column("domain", "id", True, "A domain of the domains sheet, or * for every domain."),
+            Column(
+                "score",
+                "number",
+                False,
+                "How well the two work together today, 0 to score_cap "
+                "(blank: the weaker partner's baseline).",
+            ),
+            Column("weight", "number", False, "Weight of the pair in its domain, >= 0 (default 1)."),
+        ),
+        False,
+        "Pairs of partners whose interoperability counts: optional sheet, once per pair and domain.",
+    ),
+    Sheet(
         "settings",
         (
             Column("key", "text", True, "One of the settings keys below."),
@@ -202,6 +227,11 @@ SETTINGS: tuple[Setting, ...] = (
         "mip_gap",
         "0.0001",
         "Relative gap at which a plan with whole units counts as optimal, from 0 to below 1.",
+    ),
+    Setting(
+        "pair_weight",
+        "",
+        "Share of the score from the pairs sheet, 0 to 1 (blank: 0.5 with a pairs sheet, else 0).",
     ),
 )
 

@@ -199,6 +199,7 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
                 "gain": e.gain,
                 "gain_low": e.gain_low,
                 "gain_high": e.gain_high,
+                "pair_gain": e.pair_gain or None,
             }
             for e in scenario.effects
         ],
@@ -206,15 +207,26 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
             {"period": b.period, "budget": b.total, **dict(b.by_type.items())} for b in scenario.budgets
         ],
         "targets": list(_target_records(scenario)),
+        "pairs": [
+            {
+                "partner_a": q.partner_a,
+                "partner_b": q.partner_b,
+                "domain": q.domain,
+                "score": q.score,
+                "weight": q.weight,
+            }
+            for q in scenario.pairs
+        ],
         "settings": [
             {"key": s.key, "value": _setting_text(scenario, s.key)}
             for s in schema.SETTINGS
-            if s.key != "mip_gap" or scenario.integer or scenario.settings.mip_gap != Settings().mip_gap
+            if (s.key != "mip_gap" or scenario.integer or scenario.settings.mip_gap != Settings().mip_gap)
+            and (s.key != "pair_weight" or scenario.settings.pair_weight is not None)
         ],
     }
     tables = []
     for sheet in schema.SHEETS:
-        if sheet.name == "targets" and not records["targets"]:
+        if sheet.name in ("targets", "pairs") and not records[sheet.name]:
             continue
         table = _blank_table(sheet)
         if sheet.name == "budgets":
@@ -222,6 +234,8 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
                 _add_type_column(table, type_name)
         if sheet.name == "options" and not scenario.integer:
             table.header = [h for h in table.header if h not in LUMP_COLUMNS]
+        if sheet.name == "effects" and not any(e.pair_gain for e in scenario.effects):
+            table.header = [h for h in table.header if h != "pair_gain"]
         table.rows = [[_cell(r.get(h)) for h in table.header] for r in records[sheet.name]]
         tables.append(table)
     return tables

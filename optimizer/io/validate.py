@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import InputError, Problem
-from ..scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
+from ..scenario import Budget, Domain, Effect, Option, Pair, Partner, Scenario, Settings, Target
 from .schema import SETTINGS_BY_KEY, SHEETS, SHEETS_BY_NAME, Column, Sheet, is_ignored_header
 from .sheets import Cell, RawTable, read_tables
 
@@ -170,7 +170,7 @@ def read_table(raw: RawTable, sheet: Sheet, extra_names: Iterable[str], check: C
     for column in sheet.columns:
         if column.required and column.name not in positions:
             check.add(table, f"expected a column named '{column.name}' (required, missing)", 1, column.name)
-    allow_every = sheet.name == "targets"
+    allow_every = sheet.name in ("targets", "pairs")  # pairs: only its domain column
     for number, cells in raw.rows:
         values: dict[str, object] = {}
         for name, i in positions.items():
@@ -417,6 +417,7 @@ def read_settings(check: Checker, table: Table | None) -> Settings:
                 table, "expected three increasing numbers such as '25,50,75'", row.number, "value", value
             )
     number("mip_gap", lambda n: 0 <= n < 1, "expected mip_gap from 0 up to (not including) 1")
+    number("pair_weight", lambda n: 0 <= n <= 1, "expected pair_weight from 0 to 1")
     if "currency" in raw and raw["currency"][1] is not None:
         values["currency"] = as_text(raw["currency"][1]) or ""
     return Settings(**{**settings.__dict__, **values})
@@ -476,6 +477,7 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
     check_lot_sizes(check, options_t)
     check_range(check, effects_t, "gain", 0)
     check_range(check, effects_t, "gain_low", 0)
+    check_range(check, effects_t, "pair_gain", 0)
     check_range(check, baseline_t, "score", 0, cap)
     check_range(check, budgets_t, "budget", 0)
     for name in budgets_t.extra:
@@ -509,6 +511,17 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
                     "period",
                     period,
                 )
+    pairs_t = tables.get("pairs")
+    if pairs_t is not None:
+        check_pair_rows(check, pairs_t, partner_ids, domain_ids, cap)
+    check_pair_weight_has_pairs(check, tables.get("settings"), settings, pairs_t)
+    if check.problems:
+        raise InputError(check.problems)
+    baseline = {(r.values["partner"], r.values["domain"]): r.values["score"] for r in baseline_t.rows}
+    pairs = expand_pairs(pairs_t, baseline, domain_ids)
+    check_pair_weights(
+        check, pairs_t, pairs, {r.values["domain"]: default(r, "weight", 1.0) for r in domains_t.rows}
+    )
     if check.problems:
         raise InputError(check.problems)
 
@@ -518,7 +531,7 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
             Domain(r.values["domain"], r.values.get("name") or "", default(r, "weight", 1.0))
             for r in domains_t.rows
         ),
-        baseline={(r.values["partner"], r.values["domain"]): r.values["score"] for r in baseline_t.rows},
+        baseline=baseline,
         options=tuple(option(r) for r in options_t.rows),
         effects=tuple(
             Effect(
@@ -527,6 +540,7 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
                 r.values["gain"],
                 r.values.get("gain_low"),
                 r.values.get("gain_high"),
+                default(r, "pair_gain", 0.0),
             )
             for r in effects_t.rows
         ),
@@ -536,6 +550,7 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
         targets=expand_targets(targets_t, partner_ids, domain_ids, horizon),
         settings=settings,
         source=source,
+        pairs=tuple(pair for pair, _ in pairs),
     )
 
 
@@ -592,3 +607,108 @@ def expand_targets(
         ts = range(1, horizon + 1) if v["period"] == EVERY else [v["period"]]
         targets += [Target(p, d, t, v["min_score"], row.number) for p in ps for d in ds for t in ts]
     return tuple(targets)
+
+
+# --- pairs (model.md, pairwise interoperability) ------------------------------------------
+
+
+def check_pair_rows(
+    check: Checker, table: Table, partners: list[str], domains: list[str], cap: float
+) -> None:
+    """Known partners and domains, two different partners, each pair once per domain
+    (A-B and B-A are the same pair; '*' names every domain)."""
+    check_reference(check, table, "partner_a", partners, "partner")
+    check_reference(check, table, "partner_b", partners, "partner")
+    check_reference(check, table, "domain", domains, "domain", allow_every=True)
+    check_range(check, table, "score", 0, cap)
+    check_range(check, table, "weight", 0)
+    seen: dict[tuple[frozenset[str], str], Row] = {}
+    for row in table.rows:
+        a, b, domain = (row.values.get(c) for c in ("partner_a", "partner_b", "domain"))
+        if a is None or b is None or domain is None:
+            continue
+        if a == b:
+            check.add(
+                table,
+                f"expected a partner other than partner_a '{a}' (a pair of two)",
+                row.number,
+                "partner_b",
+                b,
+            )
+            continue
+        for d in domains if domain == EVERY else [domain]:
+            first = seen.setdefault((frozenset((a, b)), d), row)
+            if first is not row:
+                order = first.values["partner_a"] != a
+                same = f"; {a}-{b} and {b}-{a} are the same pair" if order else ""
+                check.add(
+                    table,
+                    f"expected each pair once per domain "
+                    f"(already in row {first.number} for domain '{d}'{same})",
+                    row.number,
+                    "partner_b",
+                    f"{a}, {b}",
+                )
+                break
+
+
+def expand_pairs(
+    table: Table | None, baseline: dict[tuple[str, str], float], domains: list[str]
+) -> list[tuple[Pair, int]]:
+    """One Pair per pair and domain a row names, with the row it came from; a blank score is
+    the weaker partner's baseline."""
+    if table is None:
+        return []
+    pairs = []
+    for row in table.rows:
+        v = row.values
+        a, b = v["partner_a"], v["partner_b"]
+        for d in domains if v["domain"] == EVERY else [v["domain"]]:
+            score = v.get("score")
+            if score is None:
+                score = min(baseline[a, d], baseline[b, d])
+            pairs.append((Pair(a, b, d, score, default(row, "weight", 1.0)), row.number))
+    return pairs
+
+
+def check_pair_weights(
+    check: Checker, table: Table | None, pairs: list[tuple[Pair, int]], domain_weights: dict[str, float]
+) -> None:
+    """Pair weights are normalised within each domain, domain weights over the domains with pairs:
+    each sum must be positive."""
+    by_domain: dict[str, list[tuple[Pair, int]]] = {}
+    for pair, number in pairs:
+        by_domain.setdefault(pair.domain, []).append((pair, number))
+    for domain, listed in by_domain.items():
+        if sum(p.weight for p, _ in listed) <= 0:
+            check.add(
+                table,
+                f"expected a positive weight for at least one pair of domain '{domain}' "
+                "(pair weights are divided by their sum in each domain)",
+                listed[0][1],
+                "weight",
+                listed[0][0].weight,
+            )
+    if by_domain and sum(domain_weights[d] for d in by_domain) <= 0:
+        check.add(
+            table,
+            "expected pairs in at least one domain of positive weight (domain weights of the domains "
+            f"with pairs are divided by their sum; listed: {', '.join(by_domain)})",
+            column="domain",
+        )
+
+
+def check_pair_weight_has_pairs(
+    check: Checker, settings_t: Table | None, settings: Settings, pairs_t: Table | None
+) -> None:
+    """A positive pair_weight scores pairs: there must be some."""
+    if not settings.pair_weight or (pairs_t is not None and pairs_t.rows):
+        return
+    row = next(r for r in settings_t.rows if str(r.values.get("key") or "").strip().lower() == "pair_weight")
+    check.add(
+        settings_t,
+        "expected pair_weight 0 or blank without a pairs sheet (a share of the score from pairs needs pairs)",
+        row.number,
+        "value",
+        row.values.get("value"),
+    )

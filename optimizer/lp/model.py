@@ -29,8 +29,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .. import readiness
+from .. import pairs, readiness
 from ..scenario import Scenario, Target
+from . import pairs as pair_terms
 
 INF = math.inf
 
@@ -180,10 +181,13 @@ class _Builder:
     def add_row(self, lower: float, upper: float, name: str) -> int:
         return int(self.add_rows([lower], [upper], [name])[0])
 
-    def add_rows(self, lower: Sequence[float], upper: Sequence[float], names: Sequence[str]) -> np.ndarray:
+    def add_rows(
+        self, lower: np.ndarray | Sequence[float], upper: np.ndarray | Sequence[float], names: Sequence[str]
+    ) -> np.ndarray:
+        """Many rows at once; their numbers."""
         first = len(self.row_names)
-        self.row_lower.extend(lower)
-        self.row_upper.extend(upper)
+        self.row_lower.extend(np.asarray(lower, dtype=float).tolist())
+        self.row_upper.extend(np.asarray(upper, dtype=float).tolist())
         self.row_names.extend(names)
         return np.arange(first, len(self.row_names))
 
@@ -239,6 +243,8 @@ def define_units(
     """
     par, _, _ = readiness.index(scenario)
     gains = readiness.gain_matrix(scenario)
+    if scenario.pair_weight > 0:  # an option that raises only pairs pays off too
+        gains = gains + pairs.pair_gain_matrix(scenario)
     horizon = scenario.horizon
     keep = np.zeros((len(scenario.options), len(scenario.partners), horizon), dtype=bool)
     for o, option in enumerate(scenario.options):
@@ -552,8 +558,11 @@ def build(
     target_rows, shortfalls = define_targets(builder, scenario, stock, elastic)
     lots = define_lots(builder, scenario, units)
     setups = define_setups(builder, scenario, units, budget_rows)
+    pairwise = pair_terms.define_pairs(builder, scenario, units, reduced)
     columns = builder.columns
-    score = score_coefficients(scenario, counted, weakest, columns)
+    score = pair_terms.blended_score(
+        scenario, score_coefficients(scenario, counted, weakest, columns), pairwise
+    )
     spend = np.zeros(columns)
     spend[: len(units.cost)] = units.cost
     spend[setups.column] = setups.cost

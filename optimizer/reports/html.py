@@ -37,6 +37,7 @@ from ..io import atomic
 from ..results import Solution
 from . import figures, plan_page, writers
 from .cells import PageTable, Picture
+from .pairs import pair_sections
 from .pictures import Pictures, figure_png
 from .plan import input_fingerprints
 from .theme import LEVEL_COLOURS
@@ -139,7 +140,7 @@ def render_html(
         whole_units=plan_page.whole_units(solution),
         shortfalls=plan_page.shortfalls(solution),
         violations=plan_page.violations(solution),
-        extras=[_extra(s) for s in extra_sections],
+        extras=[*pair_sections(drawing, solution), *(_extra(s) for s in extra_sections)],
         scenario=plan_page.scenario(solution, fingerprints),
         version=plan_page.version(),
         now=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -81,8 +81,13 @@ def heatmap(
     solution: Solution,
     scores: np.ndarray,
     change: np.ndarray | None = None,
+    rows: list[str] | None = None,
+    columns: list[str] | None = None,
 ) -> bytes:
-    """Partner x domain grid coloured by level, the score printed in each cell (and its change)."""
+    """Partner x domain grid coloured by level, the score printed in each cell (and its change).
+
+    `rows` and `columns` label another grid of scores (a partner x partner matrix of pairs);
+    a NaN cell shows as missing."""
     from matplotlib.colors import ListedColormap
 
     scenario = solution.scenario
@@ -101,8 +106,8 @@ def heatmap(
         )  # fmt: skip
         ax.set_xlim(0, n_d)
         ax.set_ylim(n_p, 0)
-        ax.set_xticks(np.arange(n_d) + 0.5, [d.id for d in scenario.domains])
-        ax.set_yticks(np.arange(n_p) + 0.5, [partner_label(p) for p in scenario.partners])
+        ax.set_xticks(np.arange(n_d) + 0.5, columns or [d.id for d in scenario.domains])
+        ax.set_yticks(np.arange(n_p) + 0.5, rows or [partner_label(p) for p in scenario.partners])
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=3)
         for spine in ax.spines.values():

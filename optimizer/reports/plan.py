@@ -28,6 +28,7 @@ from ..errors import InputError, Problem
 from ..results import Solution
 from ..scenario import Scenario
 from . import writers
+from .pairs import pair_tables
 from .records import (
     SUMMARY_COLUMNS,
     CellKind,
@@ -157,6 +158,7 @@ def to_json(
         "message": str(solution.message or ""),
         "source": str(scenario.source or ""),
         "inputs": input_fingerprints(inputs) if fingerprints is None else fingerprints,
+        **{name: records for name, (_, records) in pair_tables(solution).items()},  # with pairs only
     }
 
 
@@ -328,6 +330,7 @@ def write_report(
         inputs = [inputs]
     inputs = list(inputs)
     extras = extras or (comparison_extras(comparison) if comparison is not None else Extras())
+    extras = Extras(pair_tables(solution) | dict(extras.tables), extras.json)  # pairs: sheets and CSV files
     return writers.write_output(
         output,
         inputs,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .. import pairs
 from ..io import schema
 from ..results import Solution
 from ..studies.montecarlo import MonteCarloResult
@@ -72,6 +73,7 @@ def summary(solution: Solution) -> str:
         lines.extend(_spend_lines(solution, currency))
         lines.extend(_level_lines(solution))
         lines.extend(_top_option_lines(solution, currency))
+        lines.extend(_weakest_pair_lines(solution))
     if solution.solver:
         lines.append(f"Solver: {clean_text(solution.solver)}, {solution.seconds:.2f} s")
     return "\n".join(lines)
@@ -101,6 +103,20 @@ def _integer_lines(solution: Solution, currency: str) -> list[str]:
         lines.extend(
             f"  period {row.period}: {clean_text(row.option)} ({_money(row.setup_cost, currency)})"
             for row in held.itertuples()
+        )
+    return lines
+
+
+def _weakest_pair_lines(solution: Solution) -> list[str]:
+    """The weakest pair per domain before -> after (scenarios with pairs only)."""
+    if not solution.scenario.pairs:
+        return []
+    mu = solution.scenario.pair_weight
+    lines = [f"Weakest pair per domain (pairs make {mu:.0%} of the score):"]
+    for row in pairs.weakest_pairs(solution.scenario, solution.pairs).itertuples(index=False):
+        lines.append(
+            f"  {clean_text(row.domain)}: {clean_text(row.pairs_before)} {_one(row.weakest_before)}"
+            f" -> {clean_text(row.pairs_after)} {_one(row.weakest_after)}"
         )
     return lines
 

@@ -15,6 +15,8 @@ import xlsxwriter.utility
 
 from ..results import Solution
 from .figures import domain_readiness, spend_table
+from .pairs import SHEET_HELP as PAIR_SHEET_HELP
+from .pairs import write_pair_matrix_sheet
 from .printing import set_up_printing
 from .records import (
     READINESS_COLUMNS,
@@ -421,7 +423,7 @@ def _write_readme_sheet(wb: Any, formats: dict[str, Any], solution: Solution, sh
         ],
     ]
     for sheet in [*sheets, "README"]:
-        about, columns = _SHEET_HELP[sheet]
+        about, columns = (_SHEET_HELP | PAIR_SHEET_HELP)[sheet]
         rows.append([sheet, None, about])
         rows.extend([sheet, column, meaning] for column, meaning in columns.items())
     ws = write_rows(wb, formats, "README", [("sheet", "text"), ("column", "text"), ("meaning", "text")], rows)
@@ -458,5 +460,8 @@ def write_workbook(solution: Solution, path: Path, extra: Mapping[str, ReportTab
             sheets.append("spend_by_period")
         _write_domain_sheet(wb, formats, solution)
         sheets.append("readiness_by_domain")
+        if solution.scenario.pairs:
+            write_pair_matrix_sheet(wb, formats, solution)
+            sheets.append("pair_matrix")
         _write_readme_sheet(wb, formats, solution, sheets)
         set_up_printing(wb, solution.scenario.source)

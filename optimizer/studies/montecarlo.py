@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import readiness
+from .. import pairs, readiness
 from ..errors import ParamError
 from ..lp.solve import solve as solve_scenario
 from ..lp.solvers import solver as solver_entry
@@ -113,7 +113,7 @@ def monte_carlo_draws(
             else point.units.sum(axis=(1, 2)) > 1e-9
         )
         raw = readiness.raw_readiness(drawn, base_units)
-        base_score = readiness.score(drawn, readiness.capped(drawn, raw))
+        base_score = pairs.plan_score(drawn, base_units)
         met = np.array(
             [
                 raw[par[t.partner], dom[t.domain], t.period - 1] >= t.min_score - 1e-6 * max(1.0, t.min_score)

@@ -1,0 +1,118 @@
+"""Benchmark of pairwise interoperability (issue 17): column counts and the whole solve against
+HiGHS alone on the exported model.
+
+    python benchmarks/pairs_benchmark.py                 # medium, every pair; large, 10% of pairs
+    python benchmarks/pairs_benchmark.py --repeat 3
+    python benchmarks/pairs_benchmark.py --cases large --build-only   # column counts and build time
+
+Each preset (optimizer.io.synthetic) gets pairs listed in every domain (all of them, or a share
+drawn with a fixed seed; blank score: the weaker baseline) and a pair gain on every training
+option equal to its gain. Timed in this process after one tiny solve (first-call costs apart):
+
+- whole = optimizer.lp.solve.solve: build, phase 1, phase 2, the Solution and its tables;
+- HiGHS alone = the phase-1 model exported to MPS (optimizer.lp.export.export), read by highspy
+  and solved by its run() only (reading the file is not counted), with the options our phase 1
+  sets (optimizer.lp.highs.HIGHS_OPTIONS), as benchmarks/benchmark.py does.
+
+ratio = whole / HiGHS alone. Medians of --repeat runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import highspy
+import numpy as np
+
+from optimizer.io.synthetic import generate_preset
+from optimizer.lp import model as lp
+from optimizer.lp.export import export
+from optimizer.lp.highs import HIGHS_OPTIONS
+from optimizer.lp.solve import solve
+from optimizer.scenario import Pair, Scenario
+
+CASES = (("medium", 1.0), ("large", 0.1))
+
+
+def with_pairs(scenario: Scenario, share: float, seed: int = 0) -> Scenario:
+    """`share` of all pairs listed in every domain, pair gains on the training options."""
+    rng = np.random.default_rng(seed)
+    ids = [p.id for p in scenario.partners]
+    listed = [
+        Pair(a, b, d.id, min(scenario.baseline[a, d.id], scenario.baseline[b, d.id]))
+        for d in scenario.domains
+        for i, a in enumerate(ids)
+        for b in ids[i + 1 :]
+        if share >= 1.0 or rng.random() < share
+    ]
+    training = {o.id for o in scenario.options if o.type == "training"}
+    effects = tuple(
+        dataclasses.replace(e, pair_gain=e.gain) if e.option in training else e for e in scenario.effects
+    )
+    return dataclasses.replace(scenario, pairs=tuple(listed), effects=effects)
+
+
+def highs_alone(model: lp.Model, time_limit: float | None) -> tuple[float, str]:
+    """Seconds of highspy's run() on the exported phase-1 model, and how it ended."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "phase1.mps")
+        export(model, path)
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        for name, value in HIGHS_OPTIONS.items():
+            highs.setOptionValue(name, value)
+        if time_limit is not None:
+            highs.setOptionValue("time_limit", time_limit)
+        highs.readModel(path)
+        started = time.perf_counter()
+        highs.run()
+        seconds = time.perf_counter() - started
+        return seconds, highs.modelStatusToString(highs.getModelStatus())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--cases", nargs="*", choices=[c for c, _ in CASES], default=[c for c, _ in CASES])
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds, for each solve")
+    parser.add_argument("--build-only", action="store_true", help="column counts and build time only")
+    args = parser.parse_args()
+    solve(generate_preset("small"))  # first-call costs
+    for preset, share in CASES:
+        if preset not in args.cases:
+            continue
+        base = generate_preset(preset)
+        scenario = with_pairs(base, share)
+        started = time.perf_counter()
+        model = lp.build(scenario)
+        built = time.perf_counter() - started
+        print(
+            f"{preset}, {share:.0%} of pairs: {len(scenario.pairs)} pair-domains, columns "
+            f"{model.column_count} (without pairs {lp.build(base).column_count}), rows {model.row_count}, "
+            f"built in {built:.2f} s",
+            flush=True,
+        )
+        if args.build_only:
+            continue
+        whole, alone = [], []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            solution = solve(scenario, time_limit=args.time_limit)
+            whole.append(time.perf_counter() - started)
+            seconds, ended = highs_alone(model, args.time_limit)
+            alone.append(seconds)
+        w, a = statistics.median(whole), statistics.median(alone)
+        print(
+            f"  solve: {solution.status}, score {solution.score}; whole {w:.2f} s; "
+            f"HiGHS alone: {ended}, {a:.2f} s; ratio {w / a:.2f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
