@@ -14,9 +14,10 @@ import pandas as pd
 
 from ..errors import InputError, ParamError
 from ..scenario import Scenario
+from .checks import check_range, check_reference, check_unique
 from .schema import MEASURED_SHEET, SPENT_SHEET, Sheet
 from .sheets import read_tables
-from .validate import Checker, Table, check_range, check_reference, check_unique, read_table
+from .tables import Checker, Table, read_table
 
 SPENT_COLUMNS = ["option", "partner", "period", "units"]
 MEASURED_COLUMNS = ["partner", "domain", "period", "score"]

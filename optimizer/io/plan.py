@@ -14,9 +14,10 @@ import pandas as pd
 
 from ..errors import InputError
 from ..scenario import Scenario
+from .checks import check_range, check_reference, check_unique
 from .schema import PLAN_SHEET
 from .sheets import read_sheet
-from .validate import Checker, check_range, check_reference, check_unique, read_table
+from .tables import Checker, read_table
 
 PLAN_COLUMNS = ["option", "partner", "period", "units"]
 

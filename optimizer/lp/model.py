@@ -32,6 +32,7 @@ import numpy as np
 from .. import pairs, readiness
 from ..scenario import Scenario, Target
 from . import pairs as pair_terms
+from .builder import Builder
 
 INF = math.inf
 
@@ -153,57 +154,6 @@ class Model:
         return replace(self, row_lower=row_lower, row_upper=row_upper)
 
 
-class _Builder:
-    """Collects columns and rows family by family; `rows` hands out row numbers first,
-    `entries` fills them later, so each family is written with whole-array operations."""
-
-    def __init__(self) -> None:
-        self.columns = 0
-        self.lower: list[np.ndarray] = []
-        self.upper: list[np.ndarray] = []
-        self.names: list[str] = []
-        self.row_lower: list[float] = []
-        self.row_upper: list[float] = []
-        self.row_names: list[str] = []
-        self.triplets: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def add_columns(
-        self, lower: np.ndarray, upper: np.ndarray, names: Sequence[str] | None = None
-    ) -> np.ndarray:
-        first = self.columns
-        self.columns += len(lower)
-        self.lower.append(np.asarray(lower, dtype=float))
-        self.upper.append(np.asarray(upper, dtype=float))
-        if names is not None:
-            self.names.extend(names)
-        return np.arange(first, self.columns)
-
-    def add_row(self, lower: float, upper: float, name: str) -> int:
-        return int(self.add_rows([lower], [upper], [name])[0])
-
-    def add_rows(
-        self, lower: np.ndarray | Sequence[float], upper: np.ndarray | Sequence[float], names: Sequence[str]
-    ) -> np.ndarray:
-        """Many rows at once; their numbers."""
-        first = len(self.row_names)
-        self.row_lower.extend(np.asarray(lower, dtype=float).tolist())
-        self.row_upper.extend(np.asarray(upper, dtype=float).tolist())
-        self.row_names.extend(names)
-        return np.arange(first, len(self.row_names))
-
-    def entries(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
-        keep = np.asarray(values) != 0
-        self.triplets.append((np.asarray(rows)[keep], np.asarray(columns)[keep], np.asarray(values)[keep]))
-
-    def matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows in CSR form: where each row starts (and the last ends), columns, values."""
-        empty = (np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0))
-        row, column, value = (np.concatenate(part) for part in zip(empty, *self.triplets, strict=True))
-        order = np.lexsort((column, row))
-        start = np.searchsorted(row[order], np.arange(len(self.row_names) + 1))
-        return start.astype(np.int32), column[order].astype(np.int32), value[order].astype(float)
-
-
 def scored_pairs(scenario: Scenario) -> list[tuple[int, int]]:
     """(partner, domain) positions whose readiness enters the score."""
     return [
@@ -234,7 +184,7 @@ def needed_periods(scenario: Scenario, reduced: bool = True) -> dict[tuple[int, 
 
 
 def define_units(
-    build: _Builder, scenario: Scenario, committed: np.ndarray | None = None, reduced: bool = True
+    build: Builder, scenario: Scenario, committed: np.ndarray | None = None, reduced: bool = True
 ) -> UnitColumns:
     """x[o, p, t]: units of option o for partner p in period t, in [committed, max_units].
 
@@ -284,7 +234,7 @@ def fixed_units(scenario: Scenario) -> np.ndarray:
 
 
 def define_readiness(
-    build: _Builder, scenario: Scenario, units: UnitColumns, reduced: bool = True
+    build: Builder, scenario: Scenario, units: UnitColumns, reduced: bool = True
 ) -> dict[tuple[int, int, int], int]:
     """r[p, d, t] in the needed periods, as a stock: r_t = r_previous + gains landing in between.
 
@@ -329,7 +279,7 @@ def define_readiness(
 
 
 def define_counted(
-    build: _Builder, scenario: Scenario, stock: dict[tuple[int, int, int], int]
+    build: Builder, scenario: Scenario, stock: dict[tuple[int, int, int], int]
 ) -> dict[tuple[int, int, int], int]:
     """c[p, d, t] in [0, U] with c <= r: readiness as the score counts it."""
     keys = [(p, d, t) for t in scenario.counted_periods() for p, d in scored_pairs(scenario)]
@@ -344,7 +294,7 @@ def define_counted(
 
 
 def define_weakest(
-    build: _Builder, scenario: Scenario, counted: dict[tuple[int, int, int], int]
+    build: Builder, scenario: Scenario, counted: dict[tuple[int, int, int], int]
 ) -> dict[tuple[int, int], int]:
     """m[d, t] <= c[p, d, t] for every partner of positive weight: the weakest link.
 
@@ -387,7 +337,7 @@ def score_coefficients(
     return score
 
 
-def define_budgets(build: _Builder, scenario: Scenario, units: UnitColumns) -> list[BudgetRow]:
+def define_budgets(build: Builder, scenario: Scenario, units: UnitColumns) -> list[BudgetRow]:
     """Period budgets, type budgets and partner caps: every limit on money (Scenario.money_limits),
     each row keyed by its limit's (kind, period, name), which is how prices are joined to limits."""
     types = {kind: k for k, kind in enumerate(scenario.option_types)}
@@ -424,7 +374,7 @@ def define_budgets(build: _Builder, scenario: Scenario, units: UnitColumns) -> l
 
 
 def define_targets(
-    build: _Builder, scenario: Scenario, stock: dict[tuple[int, int, int], int], elastic: bool
+    build: Builder, scenario: Scenario, stock: dict[tuple[int, int, int], int], elastic: bool
 ) -> tuple[list[tuple[Target, int]], np.ndarray]:
     """r[p, d, t] >= min_score; elastic adds a shortfall s >= 0 to each row."""
     par, dom, _ = readiness.index(scenario)
@@ -468,7 +418,7 @@ def labels(units: UnitColumns, unit: np.ndarray) -> list[str]:
 
 
 def gated_rows(
-    build: _Builder, units: UnitColumns, unit: np.ndarray, gate: np.ndarray, factor: np.ndarray, name: str
+    build: Builder, units: UnitColumns, unit: np.ndarray, gate: np.ndarray, factor: np.ndarray, name: str
 ) -> None:
     """One row per gated unit column: x - factor * gate >= 0 for the "lot_min" rows, <= 0 for others."""
     lower, upper = (0.0, INF) if name == "lot_min" else (-INF, 0.0)
@@ -482,7 +432,7 @@ def gated_rows(
     )
 
 
-def define_lots(build: _Builder, scenario: Scenario, units: UnitColumns) -> LotColumns:
+def define_lots(build: Builder, scenario: Scenario, units: UnitColumns) -> LotColumns:
     """z[o, p, t] binary with m_o z <= x <= u-bar z: a unit column funded at all holds a whole lot."""
     lot = np.array([o.min_units for o in scenario.options], dtype=float)[units.option]
     unit = np.flatnonzero(lot > 0)
@@ -495,7 +445,7 @@ def define_lots(build: _Builder, scenario: Scenario, units: UnitColumns) -> LotC
 
 
 def define_setups(
-    build: _Builder, scenario: Scenario, units: UnitColumns, budget_rows: Sequence[BudgetRow]
+    build: Builder, scenario: Scenario, units: UnitColumns, budget_rows: Sequence[BudgetRow]
 ) -> SetupColumns:
     """y[o, t] binary with x[o, p, t] <= u-bar y for every p: units of o in t only if o is held.
 
@@ -549,7 +499,7 @@ def build(
     builds model.md's LP literally, every variable in every period: the reference that
     tests hold the reductions to.
     """
-    builder = _Builder()
+    builder = Builder()
     units = define_units(builder, scenario, committed, reduced)
     stock = define_readiness(builder, scenario, units, reduced)
     counted = define_counted(builder, scenario, stock)

@@ -19,7 +19,8 @@ from .. import pairs
 from ..scenario import Scenario
 
 if TYPE_CHECKING:  # model.py calls this module from build
-    from .model import UnitColumns, _Builder
+    from .builder import Builder
+    from .model import UnitColumns
 
 INF = math.inf
 
@@ -55,7 +56,7 @@ def unit_lookup(units: UnitColumns, shape: tuple[int, int, int]) -> np.ndarray:
 
 
 def define_joint_units(
-    build: _Builder, scenario: Scenario, units: UnitColumns, index: pairs.PairIndex, keep: np.ndarray
+    build: Builder, scenario: Scenario, units: UnitColumns, index: pairs.PairIndex, keep: np.ndarray
 ) -> JointColumns:
     """z[o, ab, t] in [0, max_units] with z - x_a <= 0 and z - x_b <= 0, for the pairs k in `keep`."""
     h = pairs.pair_gain_matrix(scenario)
@@ -90,7 +91,7 @@ def define_joint_units(
 
 
 def define_pair_readiness(
-    build: _Builder,
+    build: Builder,
     scenario: Scenario,
     joint: JointColumns,
     index: pairs.PairIndex,
@@ -141,7 +142,7 @@ def define_pair_readiness(
 
 
 def define_pair_counted(
-    build: _Builder, scenario: Scenario, stock: dict[tuple[int, int], int], index: pairs.PairIndex
+    build: Builder, scenario: Scenario, stock: dict[tuple[int, int], int], index: pairs.PairIndex
 ) -> dict[tuple[int, int], int]:
     """c[k, t] in [0, U] with c <= q, for pairs that enter Z_pairs in the periods it counts."""
     scored = np.flatnonzero(index.scored).tolist()
@@ -161,7 +162,7 @@ def define_pair_counted(
 
 
 def define_weakest_pair(
-    build: _Builder, scenario: Scenario, counted: dict[tuple[int, int], int], index: pairs.PairIndex
+    build: Builder, scenario: Scenario, counted: dict[tuple[int, int], int], index: pairs.PairIndex
 ) -> dict[tuple[int, int], int]:
     """m^Q[d, t] <= c[k, t] for every pair of positive weight in domain d: the weakest pair."""
     if scenario.settings.weakest_link == 0:
@@ -196,7 +197,7 @@ def needed_pair_periods(scenario: Scenario, index: pairs.PairIndex, reduced: boo
 
 
 def define_pairs(
-    build: _Builder, scenario: Scenario, units: UnitColumns, reduced: bool = True
+    build: Builder, scenario: Scenario, units: UnitColumns, reduced: bool = True
 ) -> PairTerms | None:
     """Every pairwise family, in order; None when pairs do not count (pair_weight 0)."""
     if scenario.pair_weight == 0:
