@@ -100,6 +100,7 @@ def test_a_progress_line_reads_as_a_planner_would() -> None:
     assert "no plan yet" in progress.line(1e300, 60.0, float("inf"), 1.0)
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_long_mip_exits_130_and_writes_nothing(tmp_path: Path) -> None:
     """The medium preset with whole training and set-ups, solved to a gap of 0: minutes of
     branching. SIGINT a few seconds in, wherever the solve is, stops it with nothing written."""
@@ -119,6 +120,7 @@ def test_ctrl_c_during_a_long_mip_exits_130_and_writes_nothing(tmp_path: Path) -
     target = tmp_path / "plan.xlsx"
     solving = subprocess.Popen(
         [sys.executable, "-m", "optimizer", "solve", str(source), "-o", str(target)],
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -327,6 +327,7 @@ def test_montecarlo_without_a_base_plan_reports_like_solve(runner: CliRunner, in
     assert not Path("reports").exists()
 
 
+@pytest.mark.slow
 def test_montecarlo_on_a_dask_cluster_through_the_cli(runner: CliRunner) -> None:
     distributed = pytest.importorskip(
         "distributed", reason="dask.distributed is not installed (pip install 'dask[distributed]')"
