@@ -181,6 +181,12 @@ def _apply(*options: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Cal
     return decorate
 
 
+def relax_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--relax: whole units, lot sizes and set-ups taken as fractions (Excel Solver's "ignore integer
+    constraints"); `help` says what that means for the command."""
+    return click.option("--relax", is_flag=True, help=help)
+
+
 def given_file(name: str, dest: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A required input file or folder that must exist."""
     return click.option(name, dest, required=True, type=click.Path(exists=True, path_type=Path), help=help)

@@ -19,6 +19,7 @@ from .options import (
     given_file,
     html_option,
     output_option,
+    relax_option,
     run_options,
     user_errors,
     write_html_report,
@@ -74,11 +75,7 @@ def validate(input: Path) -> None:
     type=click.Path(exists=True, path_type=Path),
     help="A plan already committed (the allocation layout solve writes): its units are kept as minimums.",
 )
-@click.option(
-    "--relax",
-    is_flag=True,
-    help="Ignore whole units, lot sizes and set-ups as integers: solve the LP relaxation.",
-)
+@relax_option("Ignore whole units, lot sizes and set-ups as integers: solve the LP relaxation.")
 @user_errors
 def solve(
     input: Path | None,

@@ -17,6 +17,7 @@ from .options import (
     example_path,
     exit_status,
     parallel_options,
+    relax_option,
     run_options,
     user_errors,
 )
@@ -65,11 +66,7 @@ def finish_study(
     help="Give the ranges of the optimal basis only, as Excel Solver does: faster on large scenarios "
     "(large preset: 2 s against 52 s), narrower where ties leave the price holding further.",
 )
-@click.option(
-    "--relax",
-    is_flag=True,
-    help="Whole units: the LP relaxation's report, not prices given the plan's exercises and steps.",
-)
+@relax_option("Whole units: the LP relaxation's report, not prices given the plan's exercises and steps.")
 @user_errors
 def sensitivity(
     input: Path | None,

@@ -18,7 +18,7 @@ from ..studies.replan import Replan
 from . import writers
 from .html import Section, Table, check_html, write_html
 from .pictures import Pictures
-from .plan import Extras, report_files, write_report
+from .plan import Extras, report_files, to_json, write_report
 from .records import VIOLATION_COLUMNS, Column, ReportTable, cell_value, table_records
 from .text import summary
 from .theme import BLUE, cell, clean_text, plural
@@ -81,8 +81,6 @@ def replan_extras(result: Replan) -> Extras:
 
 def replan_json(result: Replan, inputs: list[str | os.PathLike[str]]) -> dict[str, Any]:
     """The plan's JSON (allocation over the whole horizon, history included) and the re-plan's keys."""
-    from .plan import to_json
-
     return to_json(result.solution, inputs) | dict(replan_extras(result).json)
 
 

@@ -210,7 +210,7 @@ def moving_least(
             solution, message="phase 3 (least money moved) did not finish: the plan shown is phase 2's"
         )
     units = units_of(scenario, model, outcome.values()[: model.column_count])
-    moved = readiness.unit_money(scenario)[:, :, None] * np.abs(units - planned)
+    moved = money_moved(scenario, planned, units)
     noise = TOLERANCE * max(1.0, solution.spend)
     future = np.arange(scenario.horizon) >= replan_from - 1
     units = np.where(future & (moved <= noise), planned, units)
@@ -233,11 +233,16 @@ def moving_least(
     )
 
 
+def money_moved(scenario: Scenario, planned: np.ndarray, replanned: np.ndarray) -> np.ndarray:
+    """money[o, p, t] moved from one plan to the other: unit cost x cost factor x |difference|."""
+    return readiness.unit_money(scenario)[:, :, None] * np.abs(replanned - planned)
+
+
 def changes_table(
     scenario: Scenario, planned: np.ndarray, replanned: np.ndarray, replan_from: int
 ) -> pd.DataFrame:
     """Every planned unit (period >= replan_from) the re-plan changes, with the money moved."""
-    money = readiness.unit_money(scenario)[:, :, None] * np.abs(replanned - planned)
+    money = money_moved(scenario, planned, replanned)
     money[:, :, : replan_from - 1] = 0.0
     o, p, t = np.nonzero(money > 0)
     return pd.DataFrame(
