@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import subprocess
@@ -10,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from optimizer.studies import parallel
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "inputs" / "example.xlsx")
 
@@ -78,3 +82,49 @@ def test_an_interrupted_monte_carlo_stops_at_once_with_its_workers(tmp_path: Pat
         if Path(f"/proc/{pid}").exists()
         and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:1]
     ]
+
+
+class _StartThenInterrupt(multiprocessing.context.ForkServerProcess):
+    """A pool's second worker process is followed at once by Ctrl-C in the parent: the moment
+    between a worker's start and its registration in the pool, where an interrupt used to orphan
+    it (the first worker is running a task by then)."""
+
+    started: list[int] = []
+
+    def start(self) -> None:
+        super().start()
+        type(self).started.append(self.pid)
+        if len(type(self).started) == 2:
+            time.sleep(2.0)  # it is up and has taken a task
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+class _InterruptingContext(multiprocessing.context.ForkServerContext):
+    Process = _StartThenInterrupt
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods() or not Path("/proc").is_dir(),
+    reason="needs the forkserver start method and /proc (Linux)",
+)
+def test_ctrl_c_while_workers_start_leaves_none_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C between a worker's start and the pool knowing of it: map_tasks must still end every
+    worker it started (one was left running, holding the terminal's stderr open)."""
+    monkeypatch.setattr(parallel, "_context", _InterruptingContext)
+    _StartThenInterrupt.started = []
+    with pytest.raises(KeyboardInterrupt):
+        parallel.map_tasks(time.sleep, [60.0, 60.0, 60.0], workers=2)
+    assert len(_StartThenInterrupt.started) == 2  # the interrupt came as the second one started
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_running(pid) for pid in _StartThenInterrupt.started):
+        time.sleep(0.1)
+    assert not [pid for pid in _StartThenInterrupt.started if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -75,7 +77,8 @@ def map_tasks[T, R](
         max_workers=min(workers, len(tasks)), mp_context=_context(), initializer=one_thread_each
     )
     try:
-        futures = {pool.submit(fn, task): n for n, task in enumerate(tasks)}
+        with interrupts_held():  # workers start as tasks are submitted: each must be known to `stop`
+            futures = {pool.submit(fn, task): n for n, task in enumerate(tasks)}
         for future in as_completed(futures):
             results_by_index[futures[future]] = future.result()
             if done is not None:
@@ -85,6 +88,34 @@ def map_tasks[T, R](
         raise
     pool.shutdown()
     return [results_by_index[n] for n in range(len(tasks))]
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back until the block ends, then raised as KeyboardInterrupt.
+
+    A pool registers a worker only after the worker has started; an interrupt in between left
+    that worker running for ever, unknown to `stop`, holding the terminal's standard error open.
+    A signal the process ignores (a background job's Ctrl-C) stays ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only there are handlers run
+        yield
+        return
+    held: list[int] = []
+    previous = {sent: signal.signal(sent, lambda number, _: held.append(number)) for sent in _STOPS}
+    for sent, handler in previous.items():
+        if handler == signal.SIG_IGN:
+            signal.signal(sent, handler)
+    try:
+        yield
+    finally:
+        for sent, handler in previous.items():
+            signal.signal(sent, handler)
+    if held:
+        raise KeyboardInterrupt
+
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
 def stop(pool: ProcessPoolExecutor) -> None:
