@@ -55,6 +55,13 @@ def test_every_command_is_documented_in_readme() -> None:
         assert f"interop {name}" in readme, name
 
 
+def test_ci_runs_the_test_command_readme_gives() -> None:
+    """The guide's rule: CI runs exactly README's second command (set up and run the tests)."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    tests = next(line.strip() for line in lines if line.startswith("    ") and "pytest" in line)
+    assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
 def test_template_writes_a_workbook_that_validate_explains(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["template", "blank.xlsx"])
     assert result.exit_code == 0, result.output

@@ -294,7 +294,7 @@ def test_monte_carlo_on_a_dask_local_cluster_equals_the_local_run(example: Scena
     local = monte_carlo(example, n=6, seed=11, workers=1, progress=False)
     with (
         distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
         ) as cluster,
     ):
         remote = monte_carlo(

@@ -335,7 +335,7 @@ def test_montecarlo_on_a_dask_cluster_through_the_cli(runner: CliRunner) -> None
     args = ["montecarlo", str(EXAMPLE_CSV), "-n", "4", "--seed", "9"]
     _, local = run_json(runner, [*args, "--workers", "1", "-o", "local.json"])
     with distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
     ) as cluster:
         _, remote = run_json(runner, [*args, "--scheduler", cluster.scheduler_address, "-o", "remote.json"])
     assert local["tables"]["draws"] == remote["tables"]["draws"]
