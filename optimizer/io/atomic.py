@@ -8,11 +8,13 @@ input folder, is refused before anything is written.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputError
 
@@ -52,6 +54,23 @@ def write_file_atomically(target: Path, write: Callable[[Path], None]) -> None:
         with contextlib.suppress(OSError):
             scratch.unlink()
         raise
+
+
+@contextlib.contextmanager
+def xlsx_workbook(path: Path, options: Mapping[str, Any]) -> Iterator[Any]:
+    """An xlsxwriter workbook made in memory and written to `path` in one plain write when done.
+
+    Given a file name, xlsxwriter's own ZipFile met a full disk, and left an "Exception ignored in
+    ZipFile.__del__" traceback on standard error besides the error (issue 14); writing the bytes
+    ourselves, a full disk is one OSError like any other.
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {**options, "in_memory": True})
+    yield workbook
+    workbook.close()
+    Path(path).write_bytes(buffer.getvalue())
 
 
 def write_folder_atomically(target: Path, write: Callable[[Path], None]) -> None:

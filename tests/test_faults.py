@@ -1,0 +1,66 @@
+"""Faults from outside the program (issue 14): a full disk, a cluster that loses its workers.
+
+Each ends in one plain sentence and a documented exit status, with nothing left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = str(Path(__file__).resolve().parents[1] / "inputs" / "example.xlsx")
+
+WRITES = {  # a command that writes one workbook into the folder `full`
+    "solve": ["solve", EXAMPLE, "-o", "full/plan.xlsx"],
+    "template": ["template", "full/t.xlsx"],
+    "generate": ["generate", "full/g.xlsx"],
+}
+
+
+def small_files() -> None:
+    """In the child: no file may grow past 4 KB, as on a disk that is full (EFBIG, not ENOSPC)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+def tmpfs_command(folder: Path, args: list[str]) -> list[str] | None:
+    """`args` run where `folder` is a 16 KB tmpfs (ENOSPC itself), in a mount namespace of their
+    own; None where this system does not allow one."""
+    unshare = shutil.which("unshare")
+    if unshare is None or sys.platform != "linux":
+        return None
+    probe = subprocess.run([unshare, "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        return None
+    mount = f'mount -t tmpfs -o size=16k tmpfs "{folder}" && exec "$@"'
+    return [unshare, "-rm", "sh", "-c", mount, "sh", *args]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("disk", ["tmpfs", "file size limit"])
+@pytest.mark.parametrize("command", list(WRITES))
+def test_a_full_disk_is_one_line_and_exit_2(tmp_path: Path, command: str, disk: str) -> None:
+    """Once: an "Exception ignored in ZipFile.__del__" traceback, and exit 1 for template/generate."""
+    full = tmp_path / "full"
+    full.mkdir()
+    args = [sys.executable, "-m", "optimizer", *WRITES[command]]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if disk == "tmpfs":
+        wrapped = tmpfs_command(full, args)
+        if wrapped is None:
+            pytest.skip("this system does not allow a mount namespace (unshare -rm) for a tmpfs")
+        run = subprocess.run(wrapped, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    else:
+        run = subprocess.run(
+            args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, preexec_fn=small_files
+        )
+    problems = [line for line in run.stderr.splitlines() if line.strip()]
+    assert run.returncode == 2, run.stderr
+    assert len(problems) == 1 and "Exception ignored" not in run.stderr, run.stderr
+    assert "full/" in problems[0] and ("space" in problems[0] or "too large" in problems[0])
+    assert os.listdir(full) == []
