@@ -64,3 +64,21 @@ def test_a_full_disk_is_one_line_and_exit_2(tmp_path: Path, command: str, disk: 
     assert len(problems) == 1 and "Exception ignored" not in run.stderr, run.stderr
     assert "full/" in problems[0] and ("space" in problems[0] or "too large" in problems[0])
     assert os.listdir(full) == []
+
+
+def test_two_runs_writing_one_new_folder_do_not_collide(tmp_path: Path) -> None:
+    """Two `solve -o new` at once: the second to finish once failed with "Directory not empty"."""
+    from optimizer.io.atomic import write_folder_atomically
+
+    target = tmp_path / "new"
+
+    def write_while_another_run_finishes(staging: Path) -> None:
+        (staging / "allocation.csv").write_text("mine")
+        target.mkdir()  # the other run renamed its staging folder into place meanwhile
+        (target / "allocation.csv").write_text("theirs")
+        (target / "summary.csv").write_text("theirs")
+
+    write_folder_atomically(target, write_while_another_run_finishes)
+    assert (target / "allocation.csv").read_text() == "mine"
+    assert sorted(os.listdir(target)) == ["allocation.csv", "summary.csv"]
+    assert sorted(os.listdir(tmp_path)) == ["new"]  # no staging folder left

@@ -192,3 +192,29 @@ def test_a_budget_sweep_gives_the_same_numbers_whatever_the_workers() -> None:
         assert one.points[column].to_numpy() == pytest.approx(two.points[column].to_numpy(), rel=1e-9)
     assert one.spend_by_period["spend"].to_numpy() == pytest.approx(two.spend_by_period["spend"], abs=1e-9)
     assert one.units_by_option["units"].to_numpy() == pytest.approx(two.units_by_option["units"], abs=1e-9)
+
+
+@pytest.mark.parametrize("study", ["sensitivity", "sweep", "tornado", "montecarlo"])
+def test_a_study_refuses_a_path_under_a_file_before_it_runs(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, study: str
+) -> None:
+    """Once the whole study ran, then "Could not write the report to ...: File exists."."""
+    import optimizer.lp.solve
+
+    def no_solve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the study ran before its output was checked")
+
+    monkeypatch.setattr(optimizer.lp.solve, "optimise", no_solve)
+    Path("base.json").write_text("{}")
+    extra = {"sweep": ["--param", "budget_scale", "--values", "1,2"], "montecarlo": ["-n", "2"]}
+    output = refused(runner, [study, EXAMPLE, *extra.get(study, []), "-o", "base.json/s.xlsx"])
+    assert "'base.json' is a file, not a folder" in output
+
+
+def test_a_read_only_output_folder_is_refused_before_any_work(runner: CliRunner) -> None:
+    Path("locked").mkdir()
+    os.chmod("locked", 0o555)
+    if os.access("locked", os.W_OK):
+        pytest.skip("this user writes into read-only folders (root)")
+    args = ["sweep", EXAMPLE, "--param", "budget_scale", "--values", "1,2", "-o", "locked/s.xlsx"]
+    assert "not writable" in refused(runner, args)
