@@ -155,6 +155,9 @@ def edited_example(cells: list[tuple[str, str, str]]) -> Path:
         ("partners", "effectiveness", "1e25", "at most 1e+12 in size"),
         ("partners", "partner", "Gal, veria", "without commas"),
         ("partners", "partner", "x" * 40_000, "at most 255 characters"),
+        ("options", "unit_cost", "inf", "expected a number (infinite values are not allowed), got 'inf'"),
+        ("budgets", "budget", "-Infinity", "(infinite values are not allowed)"),
+        ("partners", "partner", "AL\u202eD", "without bidi controls"),
     ],
 )
 def test_numbers_and_ids_a_workbook_or_solver_cannot_hold_are_refused(
@@ -218,3 +221,17 @@ def test_a_read_only_output_folder_is_refused_before_any_work(runner: CliRunner)
         pytest.skip("this user writes into read-only folders (root)")
     args = ["sweep", EXAMPLE, "--param", "budget_scale", "--values", "1,2", "-o", "locked/s.xlsx"]
     assert "not writable" in refused(runner, args)
+
+
+def test_bidi_controls_in_text_are_shown_escaped_in_html_and_csv(runner: CliRunner) -> None:
+    """U+202E in a partner's name once reached the HTML page and CSV files as it was, where a
+    browser or spreadsheet obeys it ("Evil<U+202E>txt.exe" shows as "Evilexe.txt")."""
+    from optimizer.reports.writers import csv_cell
+
+    folder = edited_example([("partners", "name", "Evil\u202etxt.exe")])
+    result = runner.invoke(main, ["solve", str(folder), "--html", "plan.html", "-o", "plan.json"])
+    assert result.exit_code == 0, result.output
+    page = Path("plan.html").read_text(encoding="utf-8")
+    assert "\u202e" not in page and "Evil\\u202etxt.exe" in page
+    assert csv_cell("Evil\u202etxt.exe") == "Evil\\u202etxt.exe"
+    assert csv_cell("line one\nline two") == "line one\nline two"  # other text kept as it is

@@ -120,3 +120,23 @@ def test_the_example_goes_to_highs_unscaled(example: Scenario) -> None:
     factors = scaling.scaling(model)
     assert factors.identity and factors.objective == 1.0
     assert scaling.scaling(lp.build(readiness_times(example, 1e-8))).readiness == 2.0**-20  # cap 1e-6
+
+
+def test_a_tiny_scale_reads_in_significant_digits(example: Scenario, optimum) -> None:  # noqa: ANN001
+    """At score_cap 1e-6 the terminal said "Score: 0.0 -> 0.0"; money x1e-6 "Spend: 0.0 of 0.0"."""
+    from optimizer.reports.text import summary
+
+    tiny = summary(solve(readiness_times(example, 1e-8)))
+    before, after = optimum.baseline_score * 1e-8, optimum.score * 1e-8
+    assert f"Score: {before:.3g} -> {after:.3g} (out of 1e-06)" in tiny
+    cheap = summary(solve(money_times(example, 1e-6)))
+    assert f"Spend: {optimum.allocation['cost'].sum() * 1e-6:.3g} of 0.000223" in cheap
+    assert "Score: 40.4 -> 57.2 (out of 100)" in summary(optimum)  # an ordinary scale as before
+
+
+def test_rounding_noise_reads_as_zero_on_any_scale() -> None:
+    from optimizer.reports.theme import on_scale
+
+    assert on_scale(-3.55e-15, 100.0) == "0.0"
+    assert on_scale(-3.55e-15 * 1e-8, 1e-6) == "0"
+    assert on_scale(20.200000000000003, 50.0) == "20.2"

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 import xlsxwriter.exceptions
 
-from ..errors import OutputError
+from ..errors import OutputError, without_bidi
 from ..io import atomic
 from .records import NUMBER_FORMATS, CellKind, cell_value
 
@@ -184,6 +184,7 @@ def csv_cell(value: Any, kind: CellKind = "text") -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        value = without_bidi(value)  # a spreadsheet would obey a U+202E and show the cell reversed
         return "'" + value if value.startswith(_CSV_LIVE_START) else value
     return repr(value) if isinstance(value, float) else str(value)
 
