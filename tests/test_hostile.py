@@ -235,3 +235,11 @@ def test_bidi_controls_in_text_are_shown_escaped_in_html_and_csv(runner: CliRunn
     assert "\u202e" not in page and "Evil\\u202etxt.exe" in page
     assert csv_cell("Evil\u202etxt.exe") == "Evil\\u202etxt.exe"
     assert csv_cell("line one\nline two") == "line one\nline two"  # other text kept as it is
+
+
+@pytest.mark.parametrize("order", ["solver first", "limit first"])
+def test_cbc_with_a_time_limit_is_refused_rather_than_run_past_it(runner: CliRunner, order: str) -> None:
+    """CBC once ran the medium preset's LP 4 s past a 0.2 s limit and called it optimal."""
+    solver, limit = ["--solver", "cbc"], ["--time-limit", "0.2"]
+    args = ["solve", EXAMPLE, *(solver + limit if order == "solver first" else limit + solver)]
+    assert "does not stop an LP at a time limit" in refused(runner, args)
