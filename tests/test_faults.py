@@ -5,6 +5,7 @@ Each ends in one plain sentence and a documented exit status, with nothing left 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -82,3 +83,108 @@ def test_two_runs_writing_one_new_folder_do_not_collide(tmp_path: Path) -> None:
     assert (target / "allocation.csv").read_text() == "mine"
     assert sorted(os.listdir(target)) == ["allocation.csv", "summary.csv"]
     assert sorted(os.listdir(tmp_path)) == ["new"]  # no staging folder left
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def started(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    """A process in a session of its own, so that it and its children can be killed together."""
+    return subprocess.Popen(
+        args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def killed(process: subprocess.Popen[bytes]) -> None:
+    """kill -9 of the process and every child of its session, then reaped."""
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+
+
+@pytest.mark.slow
+def test_a_cluster_that_loses_all_its_workers_ends_the_study_with_exit_5(tmp_path: Path) -> None:
+    """kill -9 of the worker and its nanny once left montecarlo waiting silently until killed."""
+    pytest.importorskip("distributed", reason="dask[distributed] is an optional extra")
+    import socket
+    import time
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    python = sys.executable
+    scheduler = started(
+        [
+            python,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-dashboard",
+        ],
+        tmp_path,
+    )
+    worker = study = None
+    try:
+        for _ in range(120):  # until the scheduler listens
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        worker = started(
+            [
+                python,
+                "-m",
+                "distributed.cli.dask_worker",
+                address,
+                "--nworkers",
+                "1",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+            ],
+            tmp_path,
+        )
+        subprocess.run(
+            [python, "-m", "optimizer", "generate", "med.xlsx", "--preset", "medium", "--seed", "1"],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
+        study = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "optimizer",
+                "montecarlo",
+                "med.xlsx",
+                "-n",
+                "300",
+                "--scheduler",
+                address,
+                "-o",
+                "mc.json",
+            ],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(15)  # connected, draws submitted and running on the worker
+        killed(worker)  # the nanny and its worker at once
+        _, err = study.communicate(timeout=240)
+    finally:
+        for process in (study, worker, scheduler):
+            if process is not None and process.poll() is None:
+                killed(process)
+    assert study.returncode == 5, err
+    assert "the cluster lost all workers" in err
+    assert not (tmp_path / "mc.json").exists()
