@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import SolverError
 from . import model as lp
 from . import tuning
-from .scaling import Scaling, scaling
+from .scaling import scaling
 from .status import Run, Status
 
 INF = math.inf
@@ -71,12 +71,12 @@ def to_highs(model: lp.Model) -> Any:
     return highs
 
 
-def pass_model(highs: Any, model: lp.Model, factors: Scaling | None = None) -> None:
+def pass_model(highs: Any, model: lp.Model) -> None:
     """Hand HiGHS the LP's arrays in one call, replacing any model it held (options stay), at unit
-    magnitude (lp.scaling; `factors`: those to use, else measured from `model`)."""
+    magnitude (lp.scaling: the factors measured from `model`, kept on `highs` for reading back)."""
     import highspy
 
-    factors = factors or scaling(model)
+    factors = scaling(model)
     highs.interop_scaling = factors  # what every number read back from HiGHS is multiplied by
     columns, rows = factors.columns, factors.rows
     entry_row = np.repeat(np.arange(model.row_count), np.diff(model.row_start))
