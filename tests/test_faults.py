@@ -106,6 +106,7 @@ def killed(process: subprocess.Popen[bytes]) -> None:
 
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
+    process.kill()  # one not in a session of its own (the study)
     process.wait(timeout=60)
 
 
