@@ -20,6 +20,18 @@ def printable(text: object) -> str:
     )
 
 
+# the controls that reorder text (Trojan Source): U+202E shows "txt.exe" as "exe.txt"
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def without_bidi(text: str) -> str:
+    """`text` with its bidi controls shown escaped, as `printable` shows them; every other
+    character kept (a CSV cell keeps its line breaks and tabs)."""
+    if not BIDI_CONTROLS.intersection(text):
+        return text
+    return "".join(printable(ch) if ch in BIDI_CONTROLS else ch for ch in text)
+
+
 def clipped(value: object) -> str:
     """repr(value), cut to LONGEST_VALUE characters with the full length said."""
     shown = repr(value)

@@ -155,6 +155,9 @@ def edited_example(cells: list[tuple[str, str, str]]) -> Path:
         ("partners", "effectiveness", "1e25", "at most 1e+12 in size"),
         ("partners", "partner", "Gal, veria", "without commas"),
         ("partners", "partner", "x" * 40_000, "at most 255 characters"),
+        ("options", "unit_cost", "inf", "expected a number (infinite values are not allowed), got 'inf'"),
+        ("budgets", "budget", "-Infinity", "(infinite values are not allowed)"),
+        ("partners", "partner", "AL\u202eD", "without bidi controls"),
     ],
 )
 def test_numbers_and_ids_a_workbook_or_solver_cannot_hold_are_refused(
@@ -192,3 +195,51 @@ def test_a_budget_sweep_gives_the_same_numbers_whatever_the_workers() -> None:
         assert one.points[column].to_numpy() == pytest.approx(two.points[column].to_numpy(), rel=1e-9)
     assert one.spend_by_period["spend"].to_numpy() == pytest.approx(two.spend_by_period["spend"], abs=1e-9)
     assert one.units_by_option["units"].to_numpy() == pytest.approx(two.units_by_option["units"], abs=1e-9)
+
+
+@pytest.mark.parametrize("study", ["sensitivity", "sweep", "tornado", "montecarlo"])
+def test_a_study_refuses_a_path_under_a_file_before_it_runs(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, study: str
+) -> None:
+    """Once the whole study ran, then "Could not write the report to ...: File exists."."""
+    import optimizer.lp.solve
+
+    def no_solve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the study ran before its output was checked")
+
+    monkeypatch.setattr(optimizer.lp.solve, "optimise", no_solve)
+    Path("base.json").write_text("{}")
+    extra = {"sweep": ["--param", "budget_scale", "--values", "1,2"], "montecarlo": ["-n", "2"]}
+    output = refused(runner, [study, EXAMPLE, *extra.get(study, []), "-o", "base.json/s.xlsx"])
+    assert "'base.json' is a file, not a folder" in output
+
+
+def test_a_read_only_output_folder_is_refused_before_any_work(runner: CliRunner) -> None:
+    Path("locked").mkdir()
+    os.chmod("locked", 0o555)
+    if os.access("locked", os.W_OK):
+        pytest.skip("this user writes into read-only folders (root)")
+    args = ["sweep", EXAMPLE, "--param", "budget_scale", "--values", "1,2", "-o", "locked/s.xlsx"]
+    assert "not writable" in refused(runner, args)
+
+
+def test_bidi_controls_in_text_are_shown_escaped_in_html_and_csv(runner: CliRunner) -> None:
+    """U+202E in a partner's name once reached the HTML page and CSV files as it was, where a
+    browser or spreadsheet obeys it ("Evil<U+202E>txt.exe" shows as "Evilexe.txt")."""
+    from optimizer.reports.writers import csv_cell
+
+    folder = edited_example([("partners", "name", "Evil\u202etxt.exe")])
+    result = runner.invoke(main, ["solve", str(folder), "--html", "plan.html", "-o", "plan.json"])
+    assert result.exit_code == 0, result.output
+    page = Path("plan.html").read_text(encoding="utf-8")
+    assert "\u202e" not in page and "Evil\\u202etxt.exe" in page
+    assert csv_cell("Evil\u202etxt.exe") == "Evil\\u202etxt.exe"
+    assert csv_cell("line one\nline two") == "line one\nline two"  # other text kept as it is
+
+
+@pytest.mark.parametrize("order", ["solver first", "limit first"])
+def test_cbc_with_a_time_limit_is_refused_rather_than_run_past_it(runner: CliRunner, order: str) -> None:
+    """CBC once ran the medium preset's LP 4 s past a 0.2 s limit and called it optimal."""
+    solver, limit = ["--solver", "cbc"], ["--time-limit", "0.2"]
+    args = ["solve", EXAMPLE, *(solver + limit if order == "solver first" else limit + solver)]
+    assert "does not stop an LP at a time limit" in refused(runner, args)

@@ -541,7 +541,7 @@ def test_refuses_csv_suffix_and_unwritable_places(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="folder name"):
         report.write_report(optimal_solution(), tmp_path / "report.csv")
     (tmp_path / "a-file").write_text("x")
-    with pytest.raises(OutputError, match="Could not write the report"):
+    with pytest.raises(OutputError, match="a-file' is a file, not a folder"):  # before any work
         report.write_report(optimal_solution(), tmp_path / "a-file" / "report.json")
     with pytest.raises(OutputError, match="not a folder"):
         report.write_report(optimal_solution(), tmp_path / "a-file")

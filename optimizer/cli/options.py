@@ -131,14 +131,30 @@ json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print the result as JSON on standard output."
 )
 solver_option = click.option(
-    "--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True, help="LP solver."
+    "--solver",
+    type=click.Choice(["highs", "cbc"]),
+    default="highs",
+    show_default=True,
+    is_eager=True,  # known when --time-limit is checked against it
+    help="LP solver.",
 )
 
 
 def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    """FloatRange lets nan and inf through (every comparison with nan is false)."""
+    """FloatRange lets nan and inf through (every comparison with nan is false); a solver that
+    would ignore the limit is refused rather than left to run past it."""
     if value is not None and not math.isfinite(value):
         raise click.BadParameter(f"expected a number of seconds > 0, got {value}")
+    name = ctx.params.get("solver")
+    if value is not None and name is not None:
+        from ..lp.solvers import solver
+
+        entry = solver(name)
+        if not entry.time_limit:
+            raise click.BadParameter(
+                f"{entry.label} does not stop an LP at a time limit (it applies one to branching "
+                "only); leave out --time-limit, or use --solver highs"
+            )
     return value
 
 

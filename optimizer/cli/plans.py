@@ -36,12 +36,14 @@ def template(path: Path) -> None:
     """
     from ..errors import OutputError
     from ..io.template import write_template
+    from ..reports.writers import refused_writes
 
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"the template must be an .xlsx file, not '{path}'")
     if path.exists():
         raise OutputError(f"'{path}' exists already; choose a new name (a template never replaces a file)")
-    write_template(path)
+    with refused_writes(str(path), "template"):
+        write_template(path)
     click.echo(f"Wrote {path}: fill in the sheets, then run: interop validate {path}")
 
 
@@ -303,6 +305,7 @@ def generate(
     from ..io.synthetic import PRESETS
     from ..io.synthetic import generate as generate_scenario
     from ..io.template import write_scenario
+    from ..reports.writers import refused_writes
 
     if path.exists() and not force:
         raise OutputError(f"'{path}' exists already; choose a new name or pass --force")
@@ -310,7 +313,9 @@ def generate(
     chosen = [
         given or default for given, default in zip((partners, options, domains, periods), sizes, strict=True)
     ]
-    write_scenario(generate_scenario(*chosen, seed=seed), path)
+    scenario = generate_scenario(*chosen, seed=seed)
+    with refused_writes(str(path), "scenario"):
+        write_scenario(scenario, path)
     click.echo(
         f"Wrote {path}: {chosen[0]} partners, {chosen[1]} options, {chosen[2]} domains, {chosen[3]} periods."
     )

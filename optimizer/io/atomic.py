@@ -8,11 +8,14 @@ input folder, is refused before anything is written.
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputError
 
@@ -54,29 +57,49 @@ def write_file_atomically(target: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
+@contextlib.contextmanager
+def xlsx_workbook(path: Path, options: Mapping[str, Any]) -> Iterator[Any]:
+    """An xlsxwriter workbook made in memory and written to `path` in one plain write when done.
+
+    Given a file name, xlsxwriter's own ZipFile met a full disk, and left an "Exception ignored in
+    ZipFile.__del__" traceback on standard error besides the error (issue 14); writing the bytes
+    ourselves, a full disk is one OSError like any other.
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {**options, "in_memory": True})
+    yield workbook
+    workbook.close()
+    Path(path).write_bytes(buffer.getvalue())
+
+
 def write_folder_atomically(target: Path, write: Callable[[Path], None]) -> None:
     """Run `write` on a temporary folder, then put its files in place.
 
     A new folder appears whole (staged beside it, then renamed). In an existing
     folder every file is written first, then each renamed over its old copy,
-    and the folder's other files are left alone.
+    and the folder's other files are left alone. A folder another run made
+    meanwhile (two `solve -o new` at once) is then an existing one: the rename
+    once failed with "Directory not empty".
     """
-    if target.exists():
-        staging = temporary(target, "report", folder=True)
-        try:
-            write(staging)
-            for name in sorted(os.listdir(staging)):
-                os.replace(staging / name, target / name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return
-    staging = temporary(target.parent, target.name, folder=True)
+    existed = target.exists()
+    staging = temporary(
+        target if existed else target.parent, "report" if existed else target.name, folder=True
+    )
     try:
         write(staging)
-        os.rename(staging, target)
-    except BaseException:
+        if not existed:
+            try:
+                os.rename(staging, target)
+                return
+            except OSError as error:
+                if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not target.is_dir():
+                    raise
+        for name in sorted(os.listdir(staging)):
+            os.replace(staging / name, target / name)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def is_within(path: str, folder: str) -> bool:

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..errors import Problem
+from ..errors import BIDI_CONTROLS, Problem
 from .schema import Column, Sheet, is_ignored_header
 from .sheets import Cell, RawTable
 
@@ -87,6 +87,13 @@ KIND_EXPECTED = {
 YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
+# a text Python reads as a number that is not finite: "expected a number, got 'inf'" left it unsaid why
+_NOT_FINITE = {
+    word: " (infinite values are not allowed)"
+    for word in ("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
+}
+_NOT_FINITE |= {word: " (NaN is not allowed)" for word in ("nan", "+nan", "-nan")}
+
 MAX_ID_LENGTH = 255  # an id appears in comma lists, sheet cells (32,767 at most) and every report
 LARGEST_NUMBER = 1e12  # beyond this the LP's coefficients leave the range a solver can trust
 
@@ -101,6 +108,8 @@ def typed(cell: Cell, column: Column, allow_every: bool) -> tuple[object, str | 
             return None, "expected an identifier without commas (options.partners separates ids by commas)"
         if len(str(text)) > MAX_ID_LENGTH:
             return None, f"expected an identifier of at most {MAX_ID_LENGTH} characters"
+        if BIDI_CONTROLS.intersection(str(text)):  # reports show them escaped: the id would not read back
+            return None, "expected an identifier without bidi controls (such as U+202E, which reverses text)"
         return text, None
     if column.kind == "text":
         return text, None
@@ -112,7 +121,7 @@ def typed(cell: Cell, column: Column, allow_every: bool) -> tuple[object, str | 
         return YES_NO.get(word), None if word in YES_NO else KIND_EXPECTED["yes_no"]
     number = as_number(cell)
     if number is None:
-        return None, KIND_EXPECTED[column.kind]
+        return None, KIND_EXPECTED[column.kind] + _NOT_FINITE.get(str(text).strip().lower(), "")
     if abs(number) > LARGEST_NUMBER:
         return None, f"expected a number of at most {LARGEST_NUMBER:g} in size"
     if column.kind in ("integer", "period"):

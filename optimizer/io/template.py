@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import xlsxwriter
-
 from ..errors import OutputError
 from ..io import atomic, schema
 from ..scenario import Scenario, Settings, Target
@@ -344,19 +342,18 @@ def _number_text(x: int | float) -> str:
 
 
 def _write_xlsx(tables: Iterable[Table], path: Path) -> None:
-    workbook = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
-    formats = {
-        "bold": workbook.add_format({"bold": True}),
-        "text": workbook.add_format({"num_format": "@"}),
-        "title": workbook.add_format({"bold": True, "font_size": 14}),
-    }
-    for table in tables:
-        sheet = workbook.add_worksheet(table.sheet)
-        if table.header:
-            _write_data_sheet(sheet, table, formats)
-        else:
-            _write_readme(sheet, table, formats)
-    workbook.close()
+    with atomic.xlsx_workbook(path, XLSX_OPTIONS) as workbook:
+        formats = {
+            "bold": workbook.add_format({"bold": True}),
+            "text": workbook.add_format({"num_format": "@"}),
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+        }
+        for table in tables:
+            sheet = workbook.add_worksheet(table.sheet)
+            if table.header:
+                _write_data_sheet(sheet, table, formats)
+            else:
+                _write_readme(sheet, table, formats)
 
 
 def _write_data_sheet(sheet, table: Table, formats: dict) -> None:

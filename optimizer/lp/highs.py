@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import SolverError
 from . import model as lp
 from . import tuning
+from .scaling import scaling
 from .status import Run, Status
 
 INF = math.inf
@@ -71,9 +72,14 @@ def to_highs(model: lp.Model) -> Any:
 
 
 def pass_model(highs: Any, model: lp.Model) -> None:
-    """Hand HiGHS the LP's arrays in one call, replacing any model it held (options stay)."""
+    """Hand HiGHS the LP's arrays in one call, replacing any model it held (options stay), at unit
+    magnitude (lp.scaling: the factors measured from `model`, kept on `highs` for reading back)."""
     import highspy
 
+    factors = scaling(model)
+    highs.interop_scaling = factors  # what every number read back from HiGHS is multiplied by
+    columns, rows = factors.columns, factors.rows
+    entry_row = np.repeat(np.arange(model.row_count), np.diff(model.row_start))
     # columns a derived LP appends (phase 3's moves) are continuous and may be missing from it
     integrality = np.zeros(model.column_count, dtype=np.int32)
     integrality[: len(model.integrality)] = model.integrality
@@ -84,14 +90,14 @@ def pass_model(highs: Any, model: lp.Model) -> None:
         int(highspy.MatrixFormat.kRowwise),
         int(highspy.ObjSense.kMaximize if model.maximise else highspy.ObjSense.kMinimize),
         0.0,
-        model.objective,
-        model.col_lower,
-        model.col_upper,
-        model.row_lower,
-        model.row_upper,
+        model.objective * columns / factors.objective,
+        model.col_lower / columns,
+        model.col_upper / columns,
+        model.row_lower / rows,
+        model.row_upper / rows,
         model.row_start[:-1],  # HiGHS takes each row's start, not the end of the last
         model.row_index,
-        model.row_value,
+        model.row_value * columns[model.row_index] / rows[entry_row],
         integrality,  # all 0 for an LP: this overload needs it said
     )
     # kWarning is HiGHS tidying the LP: a coefficient below 1e-9 (a unit cost of 1e-283, say) dropped
@@ -132,8 +138,25 @@ def outcome(highs: Any) -> tuple[Status, bool]:
     return Status.ERROR, False
 
 
-def solution(highs: Any) -> Any:
-    return highs.getSolution()
+@dataclass(frozen=True)
+class Solution:
+    """HiGHS's solution in the LP's own units (lp.scaling undone)."""
+
+    col_value: np.ndarray
+    row_value: np.ndarray
+    col_dual: np.ndarray
+    row_dual: np.ndarray
+
+
+def solution(highs: Any) -> Solution:
+    got, factors = highs.getSolution(), highs.interop_scaling
+    columns, rows, objective = factors.columns, factors.rows, factors.objective
+    return Solution(
+        np.asarray(got.col_value) * columns,
+        np.asarray(got.row_value) * rows,
+        np.asarray(got.col_dual) * objective / columns,
+        np.asarray(got.row_dual) * objective / rows,
+    )
 
 
 def with_score_row(basis: Any) -> Any:
@@ -177,7 +200,8 @@ def row_ranging(highs: Any) -> tuple[np.ndarray, np.ndarray] | None:
         status, ranging = highs.getRanging()
     if status != highspy.HighsStatus.kOk or not ranging.valid:
         return None
-    return np.asarray(ranging.row_bound_dn.value_), np.asarray(ranging.row_bound_up.value_)
+    rows = highs.interop_scaling.rows
+    return np.asarray(ranging.row_bound_dn.value_) * rows, np.asarray(ranging.row_bound_up.value_) * rows
 
 
 def basic_rows(highs: Any) -> np.ndarray:
@@ -196,7 +220,9 @@ def basis_end(highs: Any, lower: np.ndarray, upper: np.ndarray, i: int, way: int
     computes every row and column, 0.25 s a call on the large preset, and an extension needs
     one row; tests hold this to getRanging's values.
     """
-    columns = highs.getNumCol()
+    columns, factors = highs.getNumCol(), highs.interop_scaling
+    both = np.concatenate([factors.columns, factors.rows])  # HiGHS's numbers from here on
+    lower, upper = lower / both, upper / both
     _, basic = highs.getBasicVariables()  # column j, or row i as -1 - i
     _, direction = highs.getBasisInverseCol(i)
     now = highs.getSolution()
@@ -209,7 +235,8 @@ def basis_end(highs: Any, lower: np.ndarray, upper: np.ndarray, i: int, way: int
             (upper[position] - value) / change,
             np.where(change < -1e-9, (lower[position] - value) / change, math.inf),
         )
-    return float(now.row_value[i]) + way * max(0.0, float(room.min(initial=math.inf)))
+    end = float(now.row_value[i]) + way * max(0.0, float(room.min(initial=math.inf)))
+    return end * float(factors.rows[i])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -334,32 +361,51 @@ class HighsLP:
         on large scenarios, and phase 1's optimum is feasible for it."""
         import highspy
 
+        held = self.highs.interop_scaling
+        factors = scaling(model, held.readiness, held.money)
+        self.highs.interop_scaling = factors
         last = model.row_count - 1
         span = slice(model.row_start[last], model.row_start[last + 1])
         self.highs.addRow(
-            float(model.row_lower[last]),
-            float(model.row_upper[last]),
+            float(model.row_lower[last] / factors.rows[last]),
+            float(model.row_upper[last] / factors.rows[last]),
             span.stop - span.start,
             model.row_index[span],
-            model.row_value[span],
+            model.row_value[span] * factors.columns[model.row_index[span]] / factors.rows[last],
         )
         columns = model.column_count
-        self.highs.changeColsCost(columns, np.arange(columns, dtype=np.int32), model.objective)
+        self.highs.changeColsCost(
+            columns, np.arange(columns, dtype=np.int32), model.objective * factors.columns / factors.objective
+        )
         self.highs.changeObjectiveSense(
             highspy.ObjSense.kMaximize if model.maximise else highspy.ObjSense.kMinimize
         )
 
     def _change_bounds(self, model: lp.Model) -> None:
-        held = self.model
-        for lower, upper, old_lower, old_upper, change in (
-            (model.col_lower, model.col_upper, held.col_lower, held.col_upper, self.highs.changeColsBounds),
-            (model.row_lower, model.row_upper, held.row_lower, held.row_upper, self.highs.changeRowsBounds),
+        held, factors = self.model, self.highs.interop_scaling
+        for lower, upper, old_lower, old_upper, factor, change in (
+            (
+                model.col_lower,
+                model.col_upper,
+                held.col_lower,
+                held.col_upper,
+                factors.columns,
+                self.highs.changeColsBounds,
+            ),
+            (
+                model.row_lower,
+                model.row_upper,
+                held.row_lower,
+                held.row_upper,
+                factors.rows,
+                self.highs.changeRowsBounds,
+            ),
         ):
             if lower is old_lower and upper is old_upper:
                 continue
             moved = np.flatnonzero((lower != old_lower) | (upper != old_upper)).astype(np.int32)
             if len(moved):
-                change(len(moved), moved, lower[moved], upper[moved])
+                change(len(moved), moved, lower[moved] / factor[moved], upper[moved] / factor[moved])
 
 
 def run(model: lp.Model, seconds: float | None) -> Run:
@@ -403,14 +449,16 @@ def run_mip(
     for name, value in MIP_OPTIONS.items():
         highs.setOptionValue(name, value)
     highs.setOptionValue("mip_rel_gap", float(gap))
+    factors = highs.interop_scaling
     if start is not None:
-        highs.setSolution(_highs_solution(start))
+        highs.setSolution(_highs_solution(start / factors.columns))
     with interruptible(highs, progress) as stopped:
         run = run_within(highs, seconds)
     if stopped():
         raise KeyboardInterrupt
     info = highs.getInfo()
-    bound = float(info.mip_dual_bound) if run.has_plan and math.isfinite(info.mip_dual_bound) else None
+    found = run.has_plan and math.isfinite(info.mip_dual_bound)
+    bound = float(info.mip_dual_bound) * factors.objective if found else None
     return replace(run, bound=bound, gap=float(info.mip_gap) if bound is not None else None)
 
 
@@ -447,18 +495,20 @@ def interruptible(highs: Any, progress: Progress | None) -> Iterator[Any]:
     import threading
 
     asked = threading.Event()
+    unit = highs.interop_scaling.objective  # the score's, HiGHS's objective being at unit magnitude
+
+    def seen(out: Any, improved: bool) -> None:
+        if progress is not None:
+            incumbent, bound = out.mip_primal_bound * unit, out.mip_dual_bound * unit
+            progress.seen(incumbent, bound, out.mip_gap, out.running_time, improved)
 
     def on_interrupt(event: Any) -> None:
         if asked.is_set():
             event.data_in.user_interrupt = True
-        if progress is not None:
-            out = event.data_out
-            progress.seen(out.mip_primal_bound, out.mip_dual_bound, out.mip_gap, out.running_time, False)
+        seen(event.data_out, False)
 
     def on_improved(event: Any) -> None:
-        if progress is not None:
-            out = event.data_out
-            progress.seen(out.mip_primal_bound, out.mip_dual_bound, out.mip_gap, out.running_time, True)
+        seen(event.data_out, True)
 
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, lambda *_: asked.set()) if main else None

@@ -33,6 +33,7 @@ from .. import pairs, readiness
 from ..scenario import Scenario, Target
 from . import pairs as pair_terms
 from .builder import Builder
+from .scaling import scaling
 
 INF = math.inf
 
@@ -545,9 +546,10 @@ def build(
     )
 
 
-def score_floor(best_score: float) -> float:
-    """Z* - eps, the least score phase 2 may keep (model.md: eps = 1e-7 * max(1, |Z*|))."""
-    return best_score - 1e-7 * max(1.0, abs(best_score))
+def score_floor(best_score: float, unit: float = 1.0) -> float:
+    """Z* - eps, the least score phase 2 may keep (model.md: eps = 1e-7 * max(1, |Z*|), with 1
+    read as `unit`, the LP's readiness factor (lp.scaling): eps does not depend on units)."""
+    return best_score - 1e-7 * max(unit, abs(best_score))
 
 
 def least_money(model: Model, best_score: float) -> Model:
@@ -557,7 +559,7 @@ def least_money(model: Model, best_score: float) -> Model:
         model,
         maximise=False,
         objective=model.spend,
-        row_lower=np.append(model.row_lower, score_floor(best_score)),
+        row_lower=np.append(model.row_lower, score_floor(best_score, scaling(model).readiness)),
         row_upper=np.append(model.row_upper, INF),
         row_start=np.append(model.row_start, model.row_start[-1] + len(scored)).astype(np.int32),
         row_index=np.concatenate([model.row_index, scored]),

@@ -12,13 +12,15 @@ from dataclasses import replace
 import numpy as np
 
 from .model import Model, score_floor
+from .scaling import scaling
 
 INF = math.inf
 
 
-def spend_ceiling(least_spend: float) -> float:
-    """S* + eps_S, the most phase 3 may spend (model.md: eps_S = 1e-7 * max(1, S*))."""
-    return least_spend + 1e-7 * max(1.0, least_spend)
+def spend_ceiling(least_spend: float, unit: float = 1.0) -> float:
+    """S* + eps_S, the most phase 3 may spend (model.md: eps_S = 1e-7 * max(1, S*), with 1 read as
+    `unit`, the LP's money factor (lp.scaling))."""
+    return least_spend + 1e-7 * max(unit, least_spend)
 
 
 def least_moved(
@@ -36,9 +38,10 @@ def least_moved(
     n, k = model.column_count, len(moved)
     more, less = n + np.arange(k, dtype=np.int32), n + k + np.arange(k, dtype=np.int32)
     scored, spent = np.flatnonzero(model.score), np.flatnonzero(model.spend)
+    factors = scaling(model)
     rows = [  # (columns, values, lower, upper, name)
-        (scored, model.score[scored], score_floor(best_score), INF, "phase3_score"),
-        (spent, model.spend[spent], -INF, spend_ceiling(least_spend), "phase3_spend"),
+        (scored, model.score[scored], score_floor(best_score, factors.readiness), INF, "phase3_score"),
+        (spent, model.spend[spent], -INF, spend_ceiling(least_spend, factors.money), "phase3_spend"),
     ]
     target = adopted[units.option[moved], units.partner[moved], units.period[moved] - 1]
     starts = [model.row_start[-1]]

@@ -32,7 +32,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from ..errors import OutputError
+from ..errors import OutputError, without_bidi
 from ..io import atomic
 from ..results import Solution
 from . import figures, plan_page, writers
@@ -90,7 +90,16 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("optimizer.reports"),
         autoescape=jinja2.select_autoescape(),
         undefined=jinja2.StrictUndefined,
+        finalize=_neutral,
     )
+
+
+def _neutral(value: Any) -> Any:
+    """Text put in the page with its bidi controls shown escaped (a browser would obey them);
+    markup we made (pictures, tables) goes in as it is."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return without_bidi(value)
+    return value
 
 
 def _extra(section: Section) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from ..results import Solution
 from . import figures, pictures, records
 from .cells import Cell, PageTable, Picture
 from .pictures import Pictures
-from .theme import MISSING, TYPE_COLOURS, money, number, partner_label, plural
+from .theme import MISSING, TYPE_COLOURS, money, number, on_scale, partner_label, plural
 
 
 def _level_names() -> tuple[str, ...]:
@@ -97,7 +97,7 @@ def cards(solution: Solution, before: np.ndarray, after: np.ndarray | None) -> d
     settings = scenario.settings
     currency = settings.currency
     cards: dict[str, Any] = {
-        "score_before": number(solution.baseline_score),
+        "score_before": on_scale(solution.baseline_score, settings.score_cap),
         "score_after": None,
         "cap": f"{settings.score_cap:g}",
         "counted": "final period" if settings.score_periods == "final" else "average over all periods",
@@ -109,12 +109,13 @@ def cards(solution: Solution, before: np.ndarray, after: np.ndarray | None) -> d
     }
     if solution.has_plan and solution.score is not None:
         gain = solution.score - solution.baseline_score
-        cards["score_after"] = number(solution.score)
-        cards["gain"] = f"{'+' if gain >= 0 else ''}{number(gain)}"
+        cards["score_after"] = on_scale(solution.score, settings.score_cap)
+        cards["gain"] = f"{'+' if gain >= 0 else ''}{on_scale(gain, settings.score_cap)}"
     budget = sum(b.total for b in scenario.budgets)
     spend, _ = records.plan_spend(solution)
-    cards["budget"] = number(budget)
-    cards["spend"] = None if spend is None else number(spend)
+    unit = max(b.total for b in scenario.budgets)
+    cards["budget"] = on_scale(budget, unit)
+    cards["spend"] = None if spend is None else on_scale(spend, unit)
     if spend is not None:
         cards["share"] = f"{spend / budget:.0%} of the budget" if budget > 0 else "no budget"
         cards["unused"] = money(budget - spend, currency)

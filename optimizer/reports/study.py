@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
+from ..io import atomic
 from ..studies.montecarlo import MonteCarloResult
 from ..studies.ranging import SensitivityReport
 from ..studies.sweep import SweepResult
@@ -126,7 +125,7 @@ def study_summary(result: Study) -> str:
 
 def _write_workbook(result: Study, path: Path, inputs: list[str | os.PathLike[str]]) -> None:
     currency = getattr(result, "currency", "")  # only a sensitivity report prices money
-    with xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS) as wb:
+    with atomic.xlsx_workbook(path, WORKBOOK_OPTIONS) as wb:
         formats = writers.sheet_formats(wb, currency, ratio="0.000")
         sheets = {}
         for table in study_tables(result):

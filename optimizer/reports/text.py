@@ -28,7 +28,7 @@ from .records import (
 )
 from .sensitivity import limit_name, limit_rows
 from .sweep import is_budget_sweep, spend_by_period_wide
-from .theme import cell, clean_text, money, number
+from .theme import cell, clean_text, money, number, on_scale
 from .tornado import tornado_table
 
 if TYPE_CHECKING:
@@ -58,9 +58,13 @@ def summary(solution: Solution) -> str:
     cap = f"{settings.score_cap:g}"
     lines = [f"Status: {solution.status} ({status_text(solution)})"]
     if solution.has_plan:
-        lines.append(f"Score: {_one(solution.baseline_score)} -> {_one(solution.score)} (out of {cap})")
+        before, after = (
+            on_scale(x, settings.score_cap, grouped=False) for x in (solution.baseline_score, solution.score)
+        )
+        lines.append(f"Score: {before} -> {after} (out of {cap})")
     else:
-        lines.append(f"Score today: {_one(solution.baseline_score)} (out of {cap}); no plan")
+        before = on_scale(solution.baseline_score, settings.score_cap, grouped=False)
+        lines.append(f"Score today: {before} (out of {cap}); no plan")
     if solution.message and solution.status != "evaluated":
         lines.append(f"Solver says: {clean_text(solution.message)}")
 
@@ -158,9 +162,14 @@ def _shortfall_lines(solution: Solution) -> list[str]:
 def _spend_lines(solution: Solution, currency: str) -> list[str]:
     spend, by_period = plan_spend(solution)
     budgets = [b.total for b in solution.scenario.budgets]
-    lines = [f"Spend: {_one(spend or 0.0)} of {_money(sum(budgets), currency)}"]
+    unit, label = max(budgets), clean_text(currency)
+
+    def amount(x: float) -> str:
+        return f"{on_scale(x, unit, grouped=False)} {label}".rstrip()
+
+    lines = [f"Spend: {on_scale(spend or 0.0, unit, grouped=False)} of {amount(sum(budgets))}"]
     for t, (used, total) in enumerate(zip(by_period, budgets, strict=True), start=1):
-        lines.append(f"  period {t}: {_one(used or 0.0)} of {_money(total, currency)}")
+        lines.append(f"  period {t}: {on_scale(used or 0.0, unit, grouped=False)} of {amount(total)}")
     return lines
 
 

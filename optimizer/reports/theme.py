@@ -92,6 +92,17 @@ def number(
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
+def on_scale(value: float | None, unit: float, *, grouped: bool = True) -> str:
+    """A score against its cap, or money against the budget, as a reader sees it: as `number` on
+    an ordinary scale (a unit of 1 or more), else three significant digits, so that a cap of 1e-6
+    reads "5.72e-07", not "0.0"; rounding noise under 1e-9 of the unit reads 0 either way."""
+    if value is None or not math.isfinite(value) or unit >= 1:
+        return number(value, grouped=grouped)
+    if abs(value) < 1e-9 * unit:
+        return "0"
+    return f"{value:.3g}"
+
+
 def money(value: float | None, currency: str, *, grouped: bool = True) -> str:
     """An amount with the currency label after it ("12.5 EUR"), "–" when unknown."""
     if value is None:

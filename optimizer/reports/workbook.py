@@ -13,6 +13,7 @@ from typing import Any
 import xlsxwriter
 import xlsxwriter.utility
 
+from ..io import atomic
 from ..results import Solution
 from .figures import domain_readiness, spend_table
 from .pairs import SHEET_HELP as PAIR_SHEET_HELP
@@ -434,7 +435,7 @@ def _write_readme_sheet(wb: Any, formats: dict[str, Any], solution: Solution, sh
 
 def write_workbook(solution: Solution, path: Path, extra: Mapping[str, ReportTable] | None = None) -> None:
     """The report workbook; `extra` tables (a comparison, a re-plan's changes) each get a sheet."""
-    with xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS) as wb:
+    with atomic.xlsx_workbook(path, WORKBOOK_OPTIONS) as wb:
         formats = _workbook_formats(wb, solution)
         _write_summary_sheet(wb, formats, solution)
         tables = solution_tables(solution)

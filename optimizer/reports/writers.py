@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 import xlsxwriter.exceptions
 
-from ..errors import OutputError
+from ..errors import OutputError, without_bidi
 from ..io import atomic
 from .records import NUMBER_FORMATS, CellKind, cell_value
 
@@ -106,6 +106,7 @@ def check_output(
     shown = os.fspath(output)
     target = Path(os.path.realpath(output))
     atomic.check_not_input([target], inputs, shown)
+    check_folder(Path(output), shown, what)
     if folder is None:
         folder = output_kind(Path(output)) == "csv"
     if folder:
@@ -115,6 +116,18 @@ def check_output(
     elif target.is_dir():
         raise OutputError(f"Cannot write the {what} to '{shown}': it is a folder.")
     return target
+
+
+def check_folder(output: Path, shown: str, what: str) -> None:
+    """The nearest folder that exists on the way to `output` must be one we may write in: found
+    before a long study, not after it (a path under a file said only "File exists.")."""
+    existing = next(p for p in [output.parent, *output.parent.parents] if os.path.lexists(p))
+    if not existing.is_dir():
+        raise OutputError(f"Cannot write the {what} to '{shown}': '{existing}' is a file, not a folder.")
+    if output.is_dir():
+        existing = output  # a folder of CSV files written into
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"Cannot write the {what} to '{shown}': the folder '{existing}' is not writable.")
 
 
 @contextlib.contextmanager
@@ -171,6 +184,7 @@ def csv_cell(value: Any, kind: CellKind = "text") -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        value = without_bidi(value)  # a spreadsheet would obey a U+202E and show the cell reversed
         return "'" + value if value.startswith(_CSV_LIVE_START) else value
     return repr(value) if isinstance(value, float) else str(value)
 

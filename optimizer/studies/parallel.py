@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -157,7 +158,6 @@ def _dask_map[T, R](
 ) -> list[R]:
     try:
         from distributed import Client
-        from distributed import as_completed as dask_completed
     except ImportError as error:
         raise SolverError(
             f"a Dask scheduler was given ({address}) but dask.distributed is not installed here: "
@@ -169,13 +169,39 @@ def _dask_map[T, R](
         raise SolverError(f"cannot reach the Dask scheduler at {address}: {error}") from error
     try:
         futures = client.map(fn, list(tasks), pure=False)
-        if progress is not None:
-            index = {future.key: n for n, future in enumerate(futures)}
-            for future in dask_completed(futures):
-                progress(index[future.key])
+        _wait_while_workers(client, futures, address, progress)
         return client.gather(futures)
     finally:
         client.close()
+
+
+WORKERLESS_SECONDS = 20.0  # a cluster without a worker this long has lost them: a nanny restarts one sooner
+
+
+def _wait_while_workers(
+    client: Any, futures: list[Any], address: str, progress: Callable[[int], None] | None
+) -> None:
+    """Wait for every future, reporting each as it completes; SolverError once the cluster has had
+    no worker for WORKERLESS_SECONDS (its tasks would wait for one forever, silently)."""
+    index = {future.key: n for n, future in enumerate(futures)}
+    pending, workerless_since = set(futures), None
+    while pending:
+        done = {future for future in pending if future.done()}
+        pending -= done
+        if not done:
+            time.sleep(0.2)
+        if progress is not None:
+            for future in done:
+                progress(index[future.key])
+        if done or client.scheduler_info().get("workers"):
+            workerless_since = None
+        elif workerless_since is None:
+            workerless_since = time.monotonic()
+        elif time.monotonic() - workerless_since > WORKERLESS_SECONDS:
+            raise SolverError(
+                f"the cluster lost all workers: the Dask scheduler at {address} has had none for "
+                f"{WORKERLESS_SECONDS:.0f} s; start workers, or run without --scheduler"
+            )
 
 
 def map_parts[T, R](
