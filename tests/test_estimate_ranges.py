@@ -150,6 +150,7 @@ def test_sentences_in_the_style_of_the_issue() -> None:
     assert "A stays in the plan, funding the same cells, while its unit cost is at most 3.33 (now 2)." in text
 
 
+@pytest.mark.slow
 def test_the_sheet_and_the_sentence_reach_the_reports(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Through the CLI on the bundled example: an estimate_ranges sheet in the workbook, its
     records in JSON, and sentences in the HTML."""
@@ -170,3 +171,23 @@ def test_the_sheet_and_the_sentence_reach_the_reports(runner, tmp_path) -> None:
     data = json.loads((tmp_path / "s.json").read_text())
     assert len(data["tables"]["estimate_ranges"]) == sheet.max_row - 1
     assert data["estimate_sentences"]
+
+
+def test_without_warm_re_solves_or_when_not_asked_a_sentence_says_so() -> None:
+    for report, why in (
+        (sensitivity(two_options(), solver="cbc"), "not with CBC"),
+        (sensitivity(two_options(), estimates=False), "not asked for"),
+    ):
+        assert report.estimates.empty
+        assert len(report.estimate_sentences) == 1 and why in report.estimate_sentences[0]
+
+
+@pytest.mark.slow
+def test_the_flag_leaves_the_sheet_out(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from optimizer.cli import main
+
+    result = runner.invoke(main, ["sensitivity", "--no-estimate-ranges", "-o", "s.json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "s.json").read_text())
+    assert "estimate_ranges" not in data["tables"]
+    assert data["estimate_sentences"] == ["No estimate ranges: not asked for."]

@@ -127,8 +127,10 @@ def sensitivity(
     time_limit: float | None = None,
     extend_ranges: bool = True,
     relax: bool = False,
+    estimates: bool = True,
 ) -> SensitivityReport:
-    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring).
+    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring),
+    and unless `estimates` is False the estimate ranges of the funded options (studies.estimates).
 
     An integer scenario: those of the LP with the plan's exercises fixed, and the steps
     (studies.steps); `relax`: those of its LP relaxation instead."""
@@ -175,7 +177,7 @@ def sensitivity(
     activity = model.activity(plan)[index]
     ranges = None
     message = ""
-    estimates, estimate_text = empty_estimates(), []
+    ranged_estimates, estimate_text = empty_estimates(), ["No estimate ranges: not asked for."]
     entry = solver_entry(solver)
     if not entry.ranging:
         message = f"ranging is not available with {entry.label}: shadow prices and reduced costs only"
@@ -187,8 +189,14 @@ def sensitivity(
         # each warm run that extends a range gets a limit; one that stops short leaves its range narrower
         warm_limit = time_limit if time_limit is not None else max(2.0, 10 * solved_in)
         ranges, stalled = _ranges(model, outcome, rows, extend_ranges, warm_limit)
-        estimates = estimate_ranges(scenario, model, outcome, warm_limit, integer_plan is not None)
-        estimate_text = estimate_sentences(estimates, currency)
+        if estimates:
+            ranged_estimates = estimate_ranges(scenario, model, outcome, warm_limit, integer_plan is not None)
+            estimate_text = estimate_sentences(ranged_estimates, currency)
+            if integer_plan is not None:
+                estimate_text = [
+                    GIVEN_THE_EXERCISES,
+                    *(f"Given the plan's exercises: {t}" for t in estimate_text),
+                ]
         if ranges is None:
             message = "HiGHS gave no valid ranging for this model: shadow prices and reduced costs only"
         elif stalled:
@@ -206,7 +214,6 @@ def sensitivity(
         binding = [b for b in whole.budget_rows if b.kind != "partner" and _binds(b, constraints)]
         step_table = steps(whole, integer_plan, binding, solver, scenario.settings.mip_gap)
         sentences += step_sentences(step_table, currency)
-        estimate_text = [GIVEN_THE_EXERCISES, *(f"Given the plan's exercises: {s}" for s in estimate_text)]
     return SensitivityReport(
         status=outcome.status,
         solver=solver,
@@ -221,7 +228,7 @@ def sensitivity(
         seconds=time.perf_counter() - started,
         extended_ranges=extend_ranges and ranges is not None,
         steps=step_table,
-        estimates=estimates,
+        estimates=ranged_estimates,
         estimate_sentences=tuple(estimate_text),
     )
 
