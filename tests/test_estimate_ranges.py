@@ -147,7 +147,9 @@ def test_sentences_in_the_style_of_the_issue() -> None:
     assert (
         "B stays in the plan, funding the same cells, while its gain in comms is at most 2 (now 1)." in text
     )
-    assert "A stays in the plan, funding the same cells, while its unit cost is at most 3.33 (now 2)." in text
+    assert (
+        "A stays in the plan, funding the same cells, while its unit cost is at most 3.332 (now 2)." in text
+    )
 
 
 @pytest.mark.slow

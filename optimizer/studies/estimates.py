@@ -39,7 +39,9 @@ FUNDED = 1e-7  # units above this fund a cell
 CHANGES = "plan changes"  # past it the plan funds other cells (or none)
 AT_ZERO = "holds at 0"  # a gain: the plan holds even with no gain at all
 NO_LIMIT = "no limit"  # holds up to SEARCH_LIMIT times (or down to 1/SEARCH_LIMIT of) the value
-STOPPED = "solve stopped"  # a re-solve stopped at its time limit: the plan holds at least this far
+STOPPED = (
+    "solve stopped"  # a re-solve stopped short (time limit, solver error): the plan holds at least this far
+)
 
 
 def estimate_ranges(
@@ -89,10 +91,10 @@ class _Search:
         """Whether the plan keeps its funded cells with the entries times `factor` (None: stopped)."""
         self.solves += 1
         status, values = self.warm.solve_with_entries(entries, factor, self.time_limit, self.basis)
-        if status is Status.TIME_LIMIT:
-            return None
+        if status is Status.INFEASIBLE:
+            return False  # no plan at all there: the plan changes
         if status is not Status.OPTIMAL:
-            return False
+            return None
         return bool(np.array_equal(values[: len(self.cells)] > FUNDED, self.cells))
 
     def estimate(
@@ -137,10 +139,6 @@ class _Search:
         return inside, CHANGES
 
 
-def _number(x: float) -> str:
-    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
-
-
 def estimate_sentences(table: pd.DataFrame, currency: str) -> list[str]:
     """One sentence per estimate in the style of issue 11 ("EX-AIR stays in the plan while ...")."""
     if table.empty:
@@ -152,16 +150,16 @@ def estimate_sentences(table: pd.DataFrame, currency: str) -> list[str]:
         unit = "" if row.estimate == "gain" else money
         bounded_low, bounded_high = row.low > 0, math.isfinite(row.high)
         if bounded_low and bounded_high:
-            span = f"is between {_number(row.low)} and {_number(row.high)}{unit}"
+            span = f"is between {row.low:.4g} and {row.high:.4g}{unit}"
         elif bounded_low:
-            span = f"is at least {_number(row.low)}{unit}"
+            span = f"is at least {row.low:.4g}{unit}"
         elif bounded_high:
-            span = f"is at most {_number(row.high)}{unit}"
+            span = f"is at most {row.high:.4g}{unit}"
         else:
             span = "is anywhere from 0 to 1000 times its value"
         out.append(
             f"{row.option} stays in the plan, funding the same cells, while {what} {span} "
-            f"(now {_number(row.value)}{unit})."
+            f"(now {row.value:.4g}{unit})."
         )
     return out
 
