@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
 from optimizer.lp.solve import optimise
@@ -191,3 +192,16 @@ def test_the_flag_leaves_the_sheet_out(runner, tmp_path) -> None:  # type: ignor
     data = json.loads((tmp_path / "s.json").read_text())
     assert "estimate_ranges" not in data["tables"]
     assert data["estimate_sentences"] == ["No estimate ranges: not asked for."]
+
+
+def test_a_range_of_the_value_alone_is_said_to_be_a_tie() -> None:
+    """Both ends at the value (large preset: many such): no 'between 4.58 and 4.58'."""
+    from optimizer.studies.estimates import ESTIMATE_COLUMNS, estimate_sentences
+
+    table = pd.DataFrame(
+        [("O9", "", "unit_cost", 4.58, 4.58, 4.58, CHANGES, CHANGES, 14)], columns=ESTIMATE_COLUMNS
+    )
+    assert estimate_sentences(table, "USD M") == [
+        "Any change of O9's unit cost (now 4.58 USD M) changes the cells the plan funds: "
+        "a tie with another plan of the same score."
+    ]

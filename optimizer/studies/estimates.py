@@ -149,6 +149,12 @@ def estimate_sentences(table: pd.DataFrame, currency: str) -> list[str]:
         what = f"its gain in {row.domain}" if row.estimate == "gain" else "its unit cost"
         unit = "" if row.estimate == "gain" else money
         bounded_low, bounded_high = row.low > 0, math.isfinite(row.high)
+        if row.low == row.value == row.high:
+            out.append(
+                f"Any change of {row.option}'s {what[4:]} (now {row.value:.4g}{unit}) changes the cells "
+                "the plan funds: a tie with another plan of the same score."
+            )
+            continue
         if bounded_low and bounded_high:
             span = f"is between {row.low:.4g} and {row.high:.4g}{unit}"
         elif bounded_low:
