@@ -82,11 +82,11 @@ def test_sensitivity_of_the_bundled_example(runner: CliRunner, tmp_path: Path) -
     assert "score points" in result.stdout and "buys" in result.stdout
     assert "allowable increase/decrease" in result.stdout
     assert "closest to entering" in result.stdout
-    entering = result.stdout.split("closest to entering")[1].split("Report written")[0].strip().splitlines()
+    entering = result.stdout.split("closest to entering")[1].split("Estimate ranges")[0].strip().splitlines()
     assert len(entering) == 1 + 1 + 5  # the rest of the heading, the column names, the five closest
     report = tmp_path / "reports" / "example-sensitivity.xlsx"
     book = openpyxl.load_workbook(report)
-    assert book.sheetnames == ["summary", "constraints", "units", "entering", "sentences"]
+    assert book.sheetnames == ["summary", "constraints", "units", "entering", "sentences", "estimate_ranges"]
     units = book["units"]
     header = [c.value for c in units[1]]
     assert {"option", "partner", "period", "units", "reduced_cost", "funded"} <= set(header)

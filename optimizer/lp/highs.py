@@ -335,6 +335,32 @@ class HighsLP:
     def basis(self) -> Any:
         return self.highs.getBasis()
 
+    def solve_with_entries(
+        self, entries: np.ndarray, factor: float, seconds: float | None, basis: Any
+    ) -> tuple[Status, np.ndarray | None]:
+        """The LP HiGHS holds with its matrix entries `entries` (positions in the held LP's
+        row_index / row_value) times `factor`, changed in place and run from `basis` for at most
+        `seconds`: its status and column values (None without a plan). The entries are set back
+        afterwards, so the LP held is unchanged.
+
+        An estimate's gain or unit cost is a few hundred entries (studies.estimates): changed
+        one by one, far less work than passing the LP whole."""
+        held = self.model
+        rows = np.searchsorted(held.row_start, entries, side="right") - 1
+        columns = held.row_index[entries]
+        values = held.row_value[entries]
+        for row, column, value in zip(
+            rows.tolist(), columns.tolist(), (values * factor).tolist(), strict=True
+        ):
+            self.highs.changeCoeff(row, column, value)
+        self.highs.setBasis(basis)
+        self.highs.setOptionValue("simplex_strategy", DUAL_SIMPLEX)
+        run = run_within(self.highs, seconds)
+        plan = np.asarray(self.highs.getSolution().col_value) if run.has_plan else None
+        for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True):
+            self.highs.changeCoeff(row, column, value)
+        return run.status, plan
+
     @staticmethod
     def _same_columns(held: lp.Model, model: lp.Model) -> bool:
         return model.column_count == held.column_count and all(

@@ -253,7 +253,7 @@ def sensitivity_summary(
     if result.message:
         lines.append(f"Note: {clean_text(result.message)}")
     if result.score is None:
-        return "\n".join(lines)
+        return "\n".join([*lines, *map(clean_text, result.estimate_sentences)])
     if result.sentences:
         lines.append("What the binding limits are worth:")
         lines += [f"  {clean_text(s)}" for s in result.sentences[:sentences]]
@@ -289,6 +289,13 @@ def sensitivity_summary(
                 for r in result.entering.head(entering).itertuples(index=False)
             ],
         )  # fmt: skip
+    if result.estimate_sentences:
+        lines.append(
+            "Estimate ranges (the plan funds the same cells while each estimate stays in its range):"
+        )
+        lines += [f"  {clean_text(s)}" for s in result.estimate_sentences[:sentences]]
+        if len(result.estimate_sentences) > sentences:
+            lines.append(f"  ... and {len(result.estimate_sentences) - sentences} more in the report")
     return "\n".join(lines)
 
 

@@ -40,6 +40,7 @@ from ..lp.solve import run
 from ..lp.solvers import solver as solver_entry
 from ..lp.status import Run, Status
 from ..scenario import Scenario
+from .estimates import empty_estimates, estimate_ranges, estimate_sentences
 from .steps import STEP_COLUMNS, step_sentences, steps
 
 CONSTRAINT_COLUMNS = [
@@ -95,6 +96,8 @@ class SensitivityReport:
     - entering: unfunded options (no unit anywhere in phase 1), each at its
       best partner and period, ranked by reduced cost per unit of money
     - sentences: plain statements for the binding budgets and targets
+    - estimates: the estimate ranges of the funded options' gains and unit costs
+      (studies.estimates), with estimate_sentences (or one sentence saying why there are none)
     """
 
     status: str
@@ -110,6 +113,8 @@ class SensitivityReport:
     seconds: float = 0.0
     extended_ranges: bool = field(default=True)
     steps: pd.DataFrame = field(default_factory=lambda: _empty(STEP_COLUMNS))  # integer plans only
+    estimates: pd.DataFrame = field(default_factory=empty_estimates)
+    estimate_sentences: tuple[str, ...] = ()
 
     @property
     def binding(self) -> pd.DataFrame:
@@ -122,8 +127,10 @@ def sensitivity(
     time_limit: float | None = None,
     extend_ranges: bool = True,
     relax: bool = False,
+    estimates: bool = True,
 ) -> SensitivityReport:
-    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring).
+    """Shadow prices, allowable ranges and reduced costs of phase 1 (see the module docstring),
+    and unless `estimates` is False the estimate ranges of the funded options (studies.estimates).
 
     An integer scenario: those of the LP with the plan's exercises fixed, and the steps
     (studies.steps); `relax`: those of its LP relaxation instead."""
@@ -159,6 +166,7 @@ def sensitivity(
             currency=currency,
             seconds=time.perf_counter() - started,
             extended_ranges=False,
+            estimate_sentences=(f"No estimate ranges: {reason}.",),
         )
     plan = outcome.values()
     score = float(model.score @ plan)
@@ -169,15 +177,26 @@ def sensitivity(
     activity = model.activity(plan)[index]
     ranges = None
     message = ""
+    ranged_estimates, estimate_text = empty_estimates(), ["No estimate ranges: not asked for."]
     entry = solver_entry(solver)
     if not entry.ranging:
         message = f"ranging is not available with {entry.label}: shadow prices and reduced costs only"
+        estimate_text = [f"No estimate ranges: they are re-solved warm in HiGHS, not with {entry.label}."]
     elif outcome.status != "optimal":
         message = "the solve stopped at the time limit: prices are not proven, and no ranging is given"
+        estimate_text = ["No estimate ranges: the solve stopped at the time limit, the plan is not proven."]
     else:
         # each warm run that extends a range gets a limit; one that stops short leaves its range narrower
         warm_limit = time_limit if time_limit is not None else max(2.0, 10 * solved_in)
         ranges, stalled = _ranges(model, outcome, rows, extend_ranges, warm_limit)
+        if estimates:
+            ranged_estimates = estimate_ranges(scenario, model, outcome, warm_limit, integer_plan is not None)
+            estimate_text = estimate_sentences(ranged_estimates, currency)
+            if integer_plan is not None:
+                estimate_text = [
+                    GIVEN_THE_EXERCISES,
+                    *(f"Given the plan's exercises: {t}" for t in estimate_text),
+                ]
         if ranges is None:
             message = "HiGHS gave no valid ranging for this model: shadow prices and reduced costs only"
         elif stalled:
@@ -209,12 +228,20 @@ def sensitivity(
         seconds=time.perf_counter() - started,
         extended_ranges=extend_ranges and ranges is not None,
         steps=step_table,
+        estimates=ranged_estimates,
+        estimate_sentences=tuple(estimate_text),
     )
 
 
 GIVEN_THE_PLAN = (
     "An integer plan: prices and ranges are given the plan's exercises (every whole unit, lot and "
     "set-up held at the plan's value); the steps say what more money buys in whole units."
+)
+
+
+GIVEN_THE_EXERCISES = (
+    "Estimate ranges are for LP plans: these are of the LP with the plan's exercises held, for the "
+    "funded options whose units are not whole (whole options are held at the plan's units and not ranged)."
 )
 
 
