@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from test_scaling import money_times, readiness_times
 
 from optimizer.lp.solve import optimise
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
@@ -205,3 +206,15 @@ def test_a_range_of_the_value_alone_is_said_to_be_a_tie() -> None:
         "Any change of O9's unit cost (now 4.58 USD M) changes the cells the plan funds: "
         "a tie with another plan of the same score."
     ]
+
+
+def test_ranges_do_not_depend_on_units() -> None:
+    """The first case with readiness in units of 1e-8 and money in units of 1e8: HiGHS sees both
+    scaled back to unit magnitude (lp.scaling), so the ends are the hand-derived ones in the new
+    units: A's gain down to 2e-8, its unit cost up to 4e8."""
+    found = ranges(money_times(readiness_times(two_options(), 1e-8), 1e8))
+    low, high, low_end, _ = found["A", "gain"]
+    assert low == pytest.approx(2e-8, rel=TOLERANCE * 2) and low >= 2e-8 * (1 - 1e-12)
+    assert low_end == CHANGES and math.isinf(high)
+    low, high, _, high_end = found["A", "unit_cost"]
+    assert high == pytest.approx(4e8, rel=TOLERANCE) and high_end == CHANGES

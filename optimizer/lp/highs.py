@@ -345,10 +345,12 @@ class HighsLP:
 
         An estimate's gain or unit cost is a few hundred entries (studies.estimates): changed
         one by one, far less work than passing the LP whole."""
-        held = self.model
+        held, factors = self.model, self.highs.interop_scaling
         rows = np.searchsorted(held.row_start, entries, side="right") - 1
         columns = held.row_index[entries]
-        values = held.row_value[entries]
+        values = (
+            held.row_value[entries] * factors.columns[columns] / factors.rows[rows]
+        )  # as HiGHS holds them
         for row, column, value in zip(
             rows.tolist(), columns.tolist(), (values * factor).tolist(), strict=True
         ):
@@ -356,7 +358,7 @@ class HighsLP:
         self.highs.setBasis(basis)
         self.highs.setOptionValue("simplex_strategy", DUAL_SIMPLEX)
         run = run_within(self.highs, seconds)
-        plan = np.asarray(self.highs.getSolution().col_value) if run.has_plan else None
+        plan = solution(self.highs).col_value if run.has_plan else None
         for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True):
             self.highs.changeCoeff(row, column, value)
         return run.status, plan
