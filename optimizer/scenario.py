@@ -56,6 +56,8 @@ class Effect:
     gain_low: float | None = None
     gain_high: float | None = None
     pair_gain: float = 0.0  # h_{o,d}: points per joint unit for every modelled pair among o's participants
+    pair_gain_low: float | None = None  # pair_gain's uncertainty, as gain_low / gain_high (Monte Carlo)
+    pair_gain_high: float | None = None
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,18 @@ SHEETS: tuple[Sheet, ...] = (
                 "Points per joint unit for every pair of the pairs sheet among the partners "
                 "that take part together, >= 0 (blank: 0).",
             ),
+            Column(
+                "pair_gain_low",
+                "number",
+                False,
+                "Lowest plausible pair gain (Monte Carlo only), <= pair_gain.",
+            ),
+            Column(
+                "pair_gain_high",
+                "number",
+                False,
+                "Highest plausible pair gain (Monte Carlo only), >= pair_gain.",
+            ),
         ),
         True,
         "What one unit of an option buys in each domain; no row means no gain.",
