@@ -63,6 +63,21 @@ def pair_index(scenario: Scenario) -> PairIndex:
     )
 
 
+def pair_position(scenario: Scenario) -> dict[tuple[frozenset[str], str], int]:
+    """(frozenset of the two partners, domain) -> k: A-B and B-A are the same pair."""
+    return {(frozenset((q.partner_a, q.partner_b)), q.domain): k for k, q in enumerate(scenario.pairs)}
+
+
+def pair_shift_matrix(scenario: Scenario) -> np.ndarray:
+    """s[k, t]: how far measurements moved pair k's readiness from the model's (0 outside a re-plan),
+    from the measured period on (readiness.shift_matrix for pairs)."""
+    shift = np.zeros((len(scenario.pairs), scenario.horizon))
+    position = pair_position(scenario)
+    for s in () if scenario.history is None else scenario.history.pair_shifts:
+        shift[position[frozenset((s.partner_a, s.partner_b)), s.domain], s.period - 1 :] += s.delta
+    return shift
+
+
 def pair_gain_matrix(scenario: Scenario) -> np.ndarray:
     """h[o, d]: points per joint unit of option o for every modelled pair in domain d."""
     _, dom, opt = readiness.index(scenario)
@@ -86,7 +101,8 @@ def raw_pair_readiness(
 ) -> np.ndarray:
     """q[k, t] (t = 0 is period 1) of pair k for units[o, p, t], before the cap.
 
-    A joint unit funded in period tau counts from tau + lag on, as a unit does for a partner.
+    A joint unit funded in period tau counts from tau + lag on, as a unit does for a partner;
+    a re-plan's measured pair readiness moves the stock from its period on.
     """
     h = pair_gain_matrix(scenario) if pair_gains is None else pair_gains
     index = pair_index(scenario)
@@ -96,7 +112,7 @@ def raw_pair_readiness(
     counting = readiness.landed(scenario, joint)
     gain = h[:, index.domain]  # [o, k]
     added = np.einsum("ok,okt->kt", gain, counting) * index.effectiveness[:, None]
-    return index.baseline[:, None] + added
+    return index.baseline[:, None] + added + pair_shift_matrix(scenario)
 
 
 def pair_score(scenario: Scenario, counted: np.ndarray) -> float:

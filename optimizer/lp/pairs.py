@@ -99,13 +99,17 @@ def define_pair_readiness(
 ) -> dict[tuple[int, int], int]:
     """q[k, t] in the needed periods, a stock as r is: q_t = q_previous + joint gains landing between.
 
-    q = q0 + min(eta_a, eta_b) * sum_o h[o, d] * (joint units counting by t). Returns the columns.
+    q = q0 + min(eta_a, eta_b) * sum_o h[o, d] * (joint units counting by t), plus what a re-plan's
+    measurements moved it by from their period on (landing in the stock rows as a gain does).
+    Returns the columns.
     """
     h = pairs.pair_gain_matrix(scenario)
     horizon = scenario.horizon
+    shift = pairs.pair_shift_matrix(scenario)
+    moved = np.diff(shift, axis=1, prepend=0.0)
     keys = [(k, t) for k, needed in periods.items() for t in needed]
-    columns = build.add_columns(
-        np.array([index.baseline[k] for k, _ in keys]),
+    columns = build.add_columns(  # joint gains are >= 0: never below baseline (plus what was measured)
+        np.array([index.baseline[k] + shift[k, t - 1] for k, t in keys]),
         np.full(len(keys), INF),
         [f"q_k{k}_t{t}" for k, t in keys],
     )
@@ -114,7 +118,7 @@ def define_pair_readiness(
     for k, needed in periods.items():
         start = 0
         for t in needed:
-            first = float(index.baseline[k]) if start == 0 else 0.0
+            first = (float(index.baseline[k]) if start == 0 else 0.0) + float(moved[k, start:t].sum())
             row = build.add_row(first, first, f"pair_stock_k{k}_t{t}")
             build.entries(np.array([row]), np.array([stock[k, t]]), np.array([1.0]))
             if start:
