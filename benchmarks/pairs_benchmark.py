@@ -12,7 +12,7 @@ option equal to its gain. Timed in this process after one tiny solve (first-call
 - whole = optimizer.lp.solve.solve: build, phase 1, phase 2, the Solution and its tables;
 - HiGHS alone = the phase-1 model exported to MPS (optimizer.lp.export.export), read by highspy
   and solved by its run() only (reading the file is not counted), with the options our phase 1
-  sets (optimizer.lp.highs.HIGHS_OPTIONS), as benchmarks/benchmark.py does.
+  sets (optimizer.lp.tuning.highs_options), as benchmarks/benchmark.py does.
 
 ratio = whole / HiGHS alone. Medians of --repeat runs.
 """
@@ -32,8 +32,8 @@ import numpy as np
 from optimizer.io.synthetic import generate_preset
 from optimizer.lp import model as lp
 from optimizer.lp.export import export
-from optimizer.lp.highs import HIGHS_OPTIONS
 from optimizer.lp.solve import solve
+from optimizer.lp.tuning import highs_options
 from optimizer.scenario import Pair, Scenario
 
 CASES = (("medium", 1.0), ("large", 0.1))
@@ -64,7 +64,7 @@ def highs_alone(model: lp.Model, time_limit: float | None) -> tuple[float, str]:
         export(model, path)
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
-        for name, value in HIGHS_OPTIONS.items():
+        for name, value in highs_options(model).items():
             highs.setOptionValue(name, value)
         if time_limit is not None:
             highs.setOptionValue("time_limit", time_limit)

@@ -79,11 +79,14 @@ def define_joint_units(
     x_a, x_b = lookup[option, a, period], lookup[option, b, period]
     both = (x_a >= 0) & (x_b >= 0)
     option, couple, a, b, period, x_a, x_b = (v[both] for v in (option, couple, a, b, period, x_a, x_b))
-    names = [f"o{o}_a{p}_b{q}_t{t + 1}" for o, p, q, t in zip(option, a, b, period, strict=True)]
+    names = [  # plain ints format several times faster than numpy's: these are most of the LP's names
+        f"o{o}_a{p}_b{q}_t{t}"
+        for o, p, q, t in zip(option.tolist(), a.tolist(), b.tolist(), (period + 1).tolist(), strict=True)
+    ]
     max_units = np.array([INF if o.max_units is None else o.max_units for o in scenario.options], dtype=float)
-    column = build.add_columns(np.zeros(len(option)), max_units[option], [f"z_{n}" for n in names])
+    column = build.add_columns(np.zeros(len(option)), max_units[option], ["z_" + n for n in names])
     for end, x in (("a", x_a), ("b", x_b)):
-        rows = build.add_rows(np.full(len(x), -INF), np.zeros(len(x)), [f"joint_{end}_{n}" for n in names])
+        rows = build.add_rows(np.full(len(x), -INF), np.zeros(len(x)), [f"joint_{end}_" + n for n in names])
         build.entries(
             np.concatenate([rows, rows]), np.concatenate([column, x]), np.repeat([1.0, -1.0], len(x))
         )
