@@ -12,9 +12,10 @@ option equal to its gain. Timed in this process after one tiny solve (first-call
 - whole = optimizer.lp.solve.solve: build, phase 1, phase 2, the Solution and its tables;
 - HiGHS alone = the phase-1 model exported to MPS (optimizer.lp.export.export), read by highspy
   and solved by its run() only (reading the file is not counted), with the options our phase 1
-  sets (optimizer.lp.highs.HIGHS_OPTIONS), as benchmarks/benchmark.py does.
+  sets (optimizer.lp.tuning.highs_options), as benchmarks/benchmark.py does.
 
-ratio = whole / HiGHS alone. Medians of --repeat runs.
+ratio = whole / HiGHS alone, in CPU seconds of this process (HiGHS runs on one thread here, so
+on a shared, loaded machine CPU time is the fair clock) and in wall seconds. Medians of --repeat runs.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ import numpy as np
 from optimizer.io.synthetic import generate_preset
 from optimizer.lp import model as lp
 from optimizer.lp.export import export
-from optimizer.lp.highs import HIGHS_OPTIONS
 from optimizer.lp.solve import solve
+from optimizer.lp.tuning import highs_options
 from optimizer.scenario import Pair, Scenario
 
 CASES = (("medium", 1.0), ("large", 0.1))
@@ -57,22 +58,22 @@ def with_pairs(scenario: Scenario, share: float, seed: int = 0) -> Scenario:
     return dataclasses.replace(scenario, pairs=tuple(listed), effects=effects)
 
 
-def highs_alone(model: lp.Model, time_limit: float | None) -> tuple[float, str]:
-    """Seconds of highspy's run() on the exported phase-1 model, and how it ended."""
+def highs_alone(model: lp.Model, time_limit: float | None) -> tuple[float, float, str]:
+    """CPU and wall seconds of highspy's run() on the exported phase-1 model, and how it ended."""
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "phase1.mps")
         export(model, path)
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
-        for name, value in HIGHS_OPTIONS.items():
+        for name, value in highs_options(model).items():
             highs.setOptionValue(name, value)
         if time_limit is not None:
             highs.setOptionValue("time_limit", time_limit)
         highs.readModel(path)
-        started = time.perf_counter()
+        cpu, wall = time.process_time(), time.perf_counter()
         highs.run()
-        seconds = time.perf_counter() - started
-        return seconds, highs.modelStatusToString(highs.getModelStatus())
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        return cpu, wall, highs.modelStatusToString(highs.getModelStatus())
 
 
 def main() -> None:
@@ -101,15 +102,18 @@ def main() -> None:
             continue
         whole, alone = [], []
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            cpu, wall = time.process_time(), time.perf_counter()
             solution = solve(scenario, time_limit=args.time_limit)
-            whole.append(time.perf_counter() - started)
-            seconds, ended = highs_alone(model, args.time_limit)
+            whole.append((time.process_time() - cpu, time.perf_counter() - wall))
+            *seconds, ended = highs_alone(model, args.time_limit)
             alone.append(seconds)
-        w, a = statistics.median(whole), statistics.median(alone)
+        (wc, ww), (ac, aw) = (
+            [statistics.median(s) for s in zip(*runs, strict=True)] for runs in (whole, alone)
+        )
         print(
-            f"  solve: {solution.status}, score {solution.score}; whole {w:.2f} s; "
-            f"HiGHS alone: {ended}, {a:.2f} s; ratio {w / a:.2f}",
+            f"  solve: {solution.status}, score {solution.score}; whole {wc:.2f} s CPU ({ww:.2f} s wall); "
+            f"HiGHS alone: {ended}, {ac:.2f} s CPU ({aw:.2f} s wall); "
+            f"ratio {wc / ac:.2f} CPU, {ww / aw:.2f} wall",
             flush=True,
         )
 

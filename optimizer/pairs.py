@@ -63,6 +63,21 @@ def pair_index(scenario: Scenario) -> PairIndex:
     )
 
 
+def pair_position(scenario: Scenario) -> dict[tuple[frozenset[str], str], int]:
+    """(frozenset of the two partners, domain) -> k: A-B and B-A are the same pair."""
+    return {(frozenset((q.partner_a, q.partner_b)), q.domain): k for k, q in enumerate(scenario.pairs)}
+
+
+def pair_shift_matrix(scenario: Scenario) -> np.ndarray:
+    """s[k, t]: how far measurements moved pair k's readiness from the model's (0 outside a re-plan),
+    from the measured period on (readiness.shift_matrix for pairs)."""
+    shift = np.zeros((len(scenario.pairs), scenario.horizon))
+    position = pair_position(scenario)
+    for s in () if scenario.history is None else scenario.history.pair_shifts:
+        shift[position[frozenset((s.partner_a, s.partner_b)), s.domain], s.period - 1 :] += s.delta
+    return shift
+
+
 def pair_gain_matrix(scenario: Scenario) -> np.ndarray:
     """h[o, d]: points per joint unit of option o for every modelled pair in domain d."""
     _, dom, opt = readiness.index(scenario)
@@ -86,7 +101,8 @@ def raw_pair_readiness(
 ) -> np.ndarray:
     """q[k, t] (t = 0 is period 1) of pair k for units[o, p, t], before the cap.
 
-    A joint unit funded in period tau counts from tau + lag on, as a unit does for a partner.
+    A joint unit funded in period tau counts from tau + lag on, as a unit does for a partner;
+    a re-plan's measured pair readiness moves the stock from its period on.
     """
     h = pair_gain_matrix(scenario) if pair_gains is None else pair_gains
     index = pair_index(scenario)
@@ -96,7 +112,7 @@ def raw_pair_readiness(
     counting = readiness.landed(scenario, joint)
     gain = h[:, index.domain]  # [o, k]
     added = np.einsum("ok,okt->kt", gain, counting) * index.effectiveness[:, None]
-    return index.baseline[:, None] + added
+    return index.baseline[:, None] + added + pair_shift_matrix(scenario)
 
 
 def pair_score(scenario: Scenario, counted: np.ndarray) -> float:
@@ -158,21 +174,28 @@ def pair_table(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
 def joint_table(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
     """For each funded joint exercise, the pairs it raised: joint units that count within the
     horizon (z = min(x_a, x_b)) and the pair readiness points they add, before the cap."""
-    h = pair_gain_matrix(scenario)
     index = pair_index(scenario)
+    gain = pair_gain_matrix(scenario)[:, index.domain]  # [o, k]
     eligible = eligibility(scenario)
-    records = []
-    for o, option in enumerate(scenario.options):
-        for k, pair in enumerate(scenario.pairs):
-            gain = h[o, index.domain[k]]
-            if not gain or not (eligible[o, index.a[k]] and eligible[o, index.b[k]]):
-                continue
-            together = np.minimum(units[o, index.a[k]], units[o, index.b[k]])
-            joint = float(together[: max(scenario.horizon - option.lag, 0)].sum())
-            if joint > 1e-9:
-                points = joint * gain * index.effectiveness[k]
-                records.append((option.id, pair.partner_a, pair.partner_b, pair.domain, joint, points))
-    return pd.DataFrame.from_records(records, columns=JOINT_COLUMNS)
+    funded = units.sum(axis=2) > 1e-9  # [o, p]: only options both partners take can be joint
+    o, k = np.nonzero(
+        (gain > 0) & eligible[:, index.a] & eligible[:, index.b] & funded[:, index.a] & funded[:, index.b]
+    )
+    lags = np.array([option.lag for option in scenario.options], dtype=int)
+    within = np.arange(scenario.horizon)[None, :] < scenario.horizon - lags[o][:, None]  # counts by H
+    joint = (np.minimum(units[o, index.a[k]], units[o, index.b[k]]) * within).sum(axis=1)
+    o, k, joint = o[joint > 1e-9], k[joint > 1e-9], joint[joint > 1e-9]
+    return pd.DataFrame(
+        {
+            "option": pd.Series([scenario.options[i].id for i in o.tolist()], dtype=object),
+            "partner_a": pd.Series([scenario.pairs[i].partner_a for i in k.tolist()], dtype=object),
+            "partner_b": pd.Series([scenario.pairs[i].partner_b for i in k.tolist()], dtype=object),
+            "domain": pd.Series([scenario.pairs[i].domain for i in k.tolist()], dtype=object),
+            "joint_units": joint,
+            "points": joint * gain[o, k] * index.effectiveness[k],
+        },
+        columns=JOINT_COLUMNS,
+    )
 
 
 def weakest_pairs(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:

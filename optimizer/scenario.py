@@ -56,6 +56,8 @@ class Effect:
     gain_low: float | None = None
     gain_high: float | None = None
     pair_gain: float = 0.0  # h_{o,d}: points per joint unit for every modelled pair among o's participants
+    pair_gain_low: float | None = None  # pair_gain's uncertainty, as gain_low / gain_high (Monte Carlo)
+    pair_gain_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -143,13 +145,27 @@ class ReadinessShift:
 
 
 @dataclass(frozen=True)
+class PairShift:
+    """Readiness of the pair `partner_a`-`partner_b` in `domain` moved by `delta` from `period` on, as
+    ReadinessShift moves a partner's: a measured pair readiness replaced the modelled stock."""
+
+    partner_a: str
+    partner_b: str
+    domain: str
+    period: int
+    delta: float
+
+
+@dataclass(frozen=True)
 class History:
     """What happened before a re-plan from period `replan_from`: the units of earlier periods are fixed
-    (`units`; a unit not listed is 0), and measured readiness shifts the modelled stock (`shifts`)."""
+    (`units`; a unit not listed is 0), and measured readiness shifts the modelled stock (`shifts`, and
+    `pair_shifts` for pairs)."""
 
     replan_from: int
     units: tuple[FixedUnits, ...] = ()
     shifts: tuple[ReadinessShift, ...] = ()
+    pair_shifts: tuple[PairShift, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -269,7 +269,8 @@ def montecarlo(
     workers: int | None,
     scheduler: str | None,
 ) -> None:
-    """Robustness to uncertain gains: draw every gain from triangular(gain_low, gain, gain_high).
+    """Robustness to uncertain gains: draw every gain from triangular(gain_low, gain, gain_high),
+    every pair gain from triangular(pair_gain_low, pair_gain, pair_gain_high).
 
     For each draw: the optimal score, and the score the base case's plan really
     reaches. Reports percentiles and histograms of both, each option's

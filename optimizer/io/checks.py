@@ -125,14 +125,17 @@ def check_baseline_complete(check: Checker, table: Table, partners: list[str], d
         check.add(table, f"expected rows for {len(missing) - 20} more partner and domain pairs (no baseline)")
 
 
-def check_gain_bounds(check: Checker, table: Table) -> None:
-    """gain_low <= gain <= gain_high where given."""
+def check_gain_bounds(check: Checker, table: Table, column: str = "gain", blank: float | None = None) -> None:
+    """`column`_low <= `column` <= `column`_high where given; a blank `column` counts as `blank`
+    (pair_gain's blank is 0, so a pair_gain_low above 0 is an error there too)."""
+    low_column, high_column = f"{column}_low", f"{column}_high"
     for row in table.rows:
-        gain, low, high = (row.values.get(c) for c in ("gain", "gain_low", "gain_high"))
+        gain, low, high = (row.values.get(c) for c in (column, low_column, high_column))
+        gain = blank if gain is None else gain
         if isinstance(gain, float) and isinstance(low, float) and low > gain:
-            check.add(table, f"expected gain_low <= gain ({gain:g})", row.number, "gain_low", low)
+            check.add(table, f"expected {low_column} <= {column} ({gain:g})", row.number, low_column, low)
         if isinstance(gain, float) and isinstance(high, float) and high < gain:
-            check.add(table, f"expected gain_high >= gain ({gain:g})", row.number, "gain_high", high)
+            check.add(table, f"expected {high_column} >= {column} ({gain:g})", row.number, high_column, high)
 
 
 def check_lot_sizes(check: Checker, table: Table) -> None:

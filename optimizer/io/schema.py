@@ -163,6 +163,18 @@ SHEETS: tuple[Sheet, ...] = (
                 "Points per joint unit for every pair of the pairs sheet among the partners "
                 "that take part together, >= 0 (blank: 0).",
             ),
+            Column(
+                "pair_gain_low",
+                "number",
+                False,
+                "Lowest plausible pair gain (Monte Carlo only), <= pair_gain.",
+            ),
+            Column(
+                "pair_gain_high",
+                "number",
+                False,
+                "Highest plausible pair gain (Monte Carlo only), >= pair_gain.",
+            ),
         ),
         True,
         "What one unit of an option buys in each domain; no row means no gain.",
@@ -273,10 +285,18 @@ MEASURED_SHEET = Sheet(
     "measured",
     (
         Column("partner", "id", True, "A partner of the scenario."),
+        Column(
+            "partner_b",
+            "id",
+            False,
+            "Blank: the partner's readiness. A partner: the readiness of the pair partner-partner_b, "
+            "which the pairs sheet must list in the domain.",
+        ),
         Column("domain", "id", True, "A domain of the scenario."),
         Column("period", "period", True, "A period before the re-plan: measured at its end."),
         Column("score", "number", True, "Readiness measured, 0 to score_cap."),
     ),
     False,
-    "Readiness measured after a period; the last measurement of each partner and domain replaces the model.",
+    "Readiness measured after a period; the last measurement of each partner (or pair) and domain "
+    "replaces the model.",
 )

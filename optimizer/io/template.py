@@ -198,6 +198,8 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
                 "gain_low": e.gain_low,
                 "gain_high": e.gain_high,
                 "pair_gain": e.pair_gain or None,
+                "pair_gain_low": e.pair_gain_low,
+                "pair_gain_high": e.pair_gain_high,
             }
             for e in scenario.effects
         ],
@@ -232,11 +234,26 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
                 _add_type_column(table, type_name)
         if sheet.name == "options" and not scenario.integer:
             table.header = [h for h in table.header if h not in LUMP_COLUMNS]
-        if sheet.name == "effects" and not any(e.pair_gain for e in scenario.effects):
-            table.header = [h for h in table.header if h != "pair_gain"]
+        if sheet.name == "effects":
+            table.header = [h for h in table.header if h not in _unused_pair_gain_columns(scenario)]
         table.rows = [[_cell(r.get(h)) for h in table.header] for r in records[sheet.name]]
         tables.append(table)
     return tables
+
+
+def _unused_pair_gain_columns(scenario: Scenario) -> set[str]:
+    """The pair gain columns no effect of `scenario` sets: a scenario without pairs is written as before."""
+    used = {
+        column
+        for e in scenario.effects
+        for column, value in (
+            ("pair_gain", e.pair_gain or None),
+            ("pair_gain_low", e.pair_gain_low),
+            ("pair_gain_high", e.pair_gain_high),
+        )
+        if value is not None
+    }
+    return {"pair_gain", "pair_gain_low", "pair_gain_high"} - used
 
 
 def _ordered_baseline(scenario: Scenario) -> list[tuple[tuple[str, str], float]]:

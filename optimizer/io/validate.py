@@ -159,11 +159,13 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
     check_range(check, effects_t, "gain", 0)
     check_range(check, effects_t, "gain_low", 0)
     check_range(check, effects_t, "pair_gain", 0)
+    check_range(check, effects_t, "pair_gain_low", 0)
     check_range(check, baseline_t, "score", 0, cap)
     check_range(check, budgets_t, "budget", 0)
     for name in budgets_t.extra:
         check_range(check, budgets_t, name, 0)
     check_gain_bounds(check, effects_t)
+    check_gain_bounds(check, effects_t, "pair_gain", blank=0.0)
     check_products(check, effects_t, "gain", partners_t, "effectiveness", "readiness points per unit")
     check_products(check, options_t, "unit_cost", partners_t, "cost_factor", "money per unit")
     check_periods(check, budgets_t)
@@ -222,6 +224,8 @@ def build_scenario(raw_tables: dict[str, RawTable], source: str) -> Scenario:
                 r.values.get("gain_low"),
                 r.values.get("gain_high"),
                 default(r, "pair_gain", 0.0),
+                r.values.get("pair_gain_low"),
+                r.values.get("pair_gain_high"),
             )
             for r in effects_t.rows
         ),

@@ -79,11 +79,14 @@ def define_joint_units(
     x_a, x_b = lookup[option, a, period], lookup[option, b, period]
     both = (x_a >= 0) & (x_b >= 0)
     option, couple, a, b, period, x_a, x_b = (v[both] for v in (option, couple, a, b, period, x_a, x_b))
-    names = [f"o{o}_a{p}_b{q}_t{t + 1}" for o, p, q, t in zip(option, a, b, period, strict=True)]
+    names = [  # plain ints format several times faster than numpy's: these are most of the LP's names
+        f"o{o}_a{p}_b{q}_t{t}"
+        for o, p, q, t in zip(option.tolist(), a.tolist(), b.tolist(), (period + 1).tolist(), strict=True)
+    ]
     max_units = np.array([INF if o.max_units is None else o.max_units for o in scenario.options], dtype=float)
-    column = build.add_columns(np.zeros(len(option)), max_units[option], [f"z_{n}" for n in names])
+    column = build.add_columns(np.zeros(len(option)), max_units[option], ["z_" + n for n in names])
     for end, x in (("a", x_a), ("b", x_b)):
-        rows = build.add_rows(np.full(len(x), -INF), np.zeros(len(x)), [f"joint_{end}_{n}" for n in names])
+        rows = build.add_rows(np.full(len(x), -INF), np.zeros(len(x)), [f"joint_{end}_" + n for n in names])
         build.entries(
             np.concatenate([rows, rows]), np.concatenate([column, x]), np.repeat([1.0, -1.0], len(x))
         )
@@ -99,13 +102,17 @@ def define_pair_readiness(
 ) -> dict[tuple[int, int], int]:
     """q[k, t] in the needed periods, a stock as r is: q_t = q_previous + joint gains landing between.
 
-    q = q0 + min(eta_a, eta_b) * sum_o h[o, d] * (joint units counting by t). Returns the columns.
+    q = q0 + min(eta_a, eta_b) * sum_o h[o, d] * (joint units counting by t), plus what a re-plan's
+    measurements moved it by from their period on (landing in the stock rows as a gain does).
+    Returns the columns.
     """
     h = pairs.pair_gain_matrix(scenario)
     horizon = scenario.horizon
+    shift = pairs.pair_shift_matrix(scenario)
+    moved = np.diff(shift, axis=1, prepend=0.0)
     keys = [(k, t) for k, needed in periods.items() for t in needed]
-    columns = build.add_columns(
-        np.array([index.baseline[k] for k, _ in keys]),
+    columns = build.add_columns(  # joint gains are >= 0: never below baseline (plus what was measured)
+        np.array([index.baseline[k] + shift[k, t - 1] for k, t in keys]),
         np.full(len(keys), INF),
         [f"q_k{k}_t{t}" for k, t in keys],
     )
@@ -114,7 +121,7 @@ def define_pair_readiness(
     for k, needed in periods.items():
         start = 0
         for t in needed:
-            first = float(index.baseline[k]) if start == 0 else 0.0
+            first = (float(index.baseline[k]) if start == 0 else 0.0) + float(moved[k, start:t].sum())
             row = build.add_row(first, first, f"pair_stock_k{k}_t{t}")
             build.entries(np.array([row]), np.array([stock[k, t]]), np.array([1.0]))
             if start:

@@ -24,6 +24,7 @@ def scalars(result: MonteCarloResult) -> list[tuple[str, Any]]:
         ("seed", result.seed),
         ("base_score", result.base_score),
         ("uncertain_effects", result.uncertain_effects),
+        ("uncertain_pair_gains", result.uncertain_pair_gains),
         ("message", result.message),
         ("seconds", result.seconds),
     ]
@@ -106,8 +107,14 @@ def sections(result: MonteCarloResult) -> list[Section]:
                 f"{cell(p.loc['p50', 'base_plan_score'])})."
             ),
             note=(
-                f"{result.n} draws of every gain from triangular(gain_low, gain, gain_high), "
-                f"seed {result.seed}; "
+                f"{result.n} draws of every gain from triangular(gain_low, gain, gain_high)"
+                + (
+                    f" and of {result.uncertain_pair_gains} pair gain(s) from "
+                    "triangular(pair_gain_low, pair_gain, pair_gain_high)"
+                    if result.uncertain_pair_gains
+                    else ""
+                )
+                + f", seed {result.seed}; "
                 "the solid line is the base case's score, the dashed lines the 5th and 95th percentiles."
                 + (f" {result.message}." if result.message else "")
             ),

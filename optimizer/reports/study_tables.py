@@ -22,6 +22,7 @@ _KINDS: dict[str, CellKind] = {
     "draw": "int",
     "entering_rank": "int",
     "uncertain_effects": "int",
+    "uncertain_pair_gains": "int",
     "n": "int",
     "seed": "int",
     "optimal_plans": "int",

@@ -333,7 +333,8 @@ def tornado_summary(result: TornadoResult, rows: int = 10) -> str:
 
 def monte_carlo_summary(result: MonteCarloResult, rows: int = 8) -> str:
     lines = [
-        f"Monte Carlo: {result.n} draws (seed {result.seed}), {result.uncertain_effects} uncertain gains, "
+        f"Monte Carlo: {result.n} draws (seed {result.seed}), {result.uncertain_effects} uncertain effects "
+        f"({result.uncertain_pair_gains} with an uncertain pair gain), "
         f"{result.seconds:.1f} s; base case score {result.base_score:.2f}"
     ]
     if result.message:

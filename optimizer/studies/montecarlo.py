@@ -1,4 +1,5 @@
-"""Monte Carlo over uncertain gains, triangular(gain_low, gain, gain_high) per effect.
+"""Monte Carlo over uncertain gains, triangular(gain_low, gain, gain_high) per effect, and likewise
+triangular(pair_gain_low, pair_gain, pair_gain_high) for its pair gain.
 
 Draws are re-optimised one a solve and the base plan is scored under each draw, with one RNG stream per
 draw, so that the numbers do not depend on how draws are split between workers.
@@ -37,7 +38,8 @@ class NoBasePlanError(Exception):
 
 @dataclass(frozen=True)
 class MonteCarloResult:
-    """Robustness of the plan to uncertain gains, triangular(gain_low, gain, gain_high) per effect.
+    """Robustness of the plan to uncertain gains, triangular(gain_low, gain, gain_high) per effect
+    and triangular(pair_gain_low, pair_gain, pair_gain_high) for its pair gain.
 
     - draws: draw, status, optimal_score (of the re-optimised plan), base_plan_score (the base
       case's plan evaluated under the drawn gains, no LP), regret = optimal - base_plan
@@ -51,7 +53,8 @@ class MonteCarloResult:
     n: int
     seed: int
     base_score: float
-    uncertain_effects: int
+    uncertain_effects: int  # effects with an uncertain gain or pair gain
+    uncertain_pair_gains: int  # effects with an uncertain pair gain
     draws: pd.DataFrame
     percentiles: pd.DataFrame
     options: pd.DataFrame
@@ -70,18 +73,23 @@ class MonteCarloResult:
 
 
 def triangular_bounds(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(low, mode, high) of every effect's gain; a blank low or high is the gain itself."""
-    mode = np.array([e.gain for e in scenario.effects], dtype=float)
-    left = np.array([e.gain if e.gain_low is None else min(e.gain_low, e.gain) for e in scenario.effects])
-    right = np.array([e.gain if e.gain_high is None else max(e.gain_high, e.gain) for e in scenario.effects])
-    return left.reshape(mode.shape), mode, right.reshape(mode.shape)
+    """(low, mode, high) of every effect's gain, then of every effect's pair gain (2 x effects
+    numbers); a blank low or high is the gain itself."""
+    numbers = [(e.gain, e.gain_low, e.gain_high) for e in scenario.effects]
+    numbers += [(e.pair_gain, e.pair_gain_low, e.pair_gain_high) for e in scenario.effects]
+    mode = np.array([m for m, _, _ in numbers], dtype=float)
+    left = np.array([m if low is None else min(low, m) for m, low, _ in numbers], dtype=float)
+    right = np.array([m if high is None else max(high, m) for m, _, high in numbers], dtype=float)
+    return left, mode, right
 
 
 def draw_gains(scenario: Scenario, n: int, seed: int) -> np.ndarray:
-    """gains[i, e]: draw i of every effect's gain; effect e with gain_low < gain_high is triangular.
+    """gains[i, :]: draw i of every effect's gain, then of every effect's pair gain (as
+    triangular_bounds orders them); a number whose low < high is triangular.
 
     Draw i uses its own stream, SeedSequence(seed).spawn(...)[i], so it does not depend on n,
-    on how draws are chunked, or on the number of workers.
+    on how draws are chunked, or on the number of workers. Pair gains come after the gains in
+    that stream, so a scenario without pair gain bounds draws exactly the gains it did before.
     """
     left, mode, right = triangular_bounds(scenario)
     uncertain = right > left
@@ -100,7 +108,8 @@ def monte_carlo_draws(
     only) are re-solved warm from the base's optimum, which is not solved again."""
     scenario, base_units, indices, gains, solver, time_limit, start = task
     par, dom, _ = readiness.index(scenario)
-    draws = [with_gains(scenario, g) for g in gains]
+    effects = len(scenario.effects)
+    draws = [with_gains(scenario, g[:effects], g[effects:]) for g in gains]
     if start is not None:
         points = warm_points((scenario, draws, time_limit, None, start))
     else:
@@ -231,9 +240,15 @@ def _monte_carlo_result(
         }
     )
     low, _, high = triangular_bounds(scenario)
-    uncertain = int((high > low).sum())
+    varies = (high > low).reshape(2, len(scenario.effects))  # [gain or pair gain, effect]
+    uncertain = int(varies.any(axis=0).sum())
     no_plan = int(draws["optimal_score"].isna().sum())
-    message = "" if uncertain else "no effect has gain_low / gain_high: every draw equals the base case"
+    message = (
+        ""
+        if uncertain
+        else "no effect has gain_low / gain_high or pair_gain_low / pair_gain_high: "
+        "every draw equals the base case"
+    )
     if no_plan:
         message = (message + "; " if message else "") + f"{no_plan} draw(s) had no optimal plan"
     return MonteCarloResult(
@@ -241,6 +256,7 @@ def _monte_carlo_result(
         seed=seed,
         base_score=float(base.score),
         uncertain_effects=uncertain,
+        uncertain_pair_gains=int(varies[1].sum()),
         draws=draws,
         percentiles=percentiles,
         options=options,

@@ -11,19 +11,21 @@ would cost, evaluated under the same actuals.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .. import readiness
+from .. import pairs, readiness
 from ..evaluation import TOLERANCE, evaluate, money_use
 from ..io.actuals import Actuals, check_replan_from
 from ..lp import model as lp
 from ..lp.persistence import least_moved
 from ..lp.solve import priced, run, solve, units_of
 from ..results import Solution, allocation_table, units_array
-from ..scenario import FixedUnits, History, ReadinessShift, Scenario
+from ..scenario import FixedUnits, History, PairShift, ReadinessShift, Scenario
 
 EVALUATION_COLUMNS = ["partner", "domain", "period", "predicted", "measured", "difference"]
 EFFECTIVENESS_COLUMNS = ["partner", "factor", "cells"]
@@ -74,7 +76,7 @@ def replan(
     evaluation = predicted_and_measured(scenario, history, actuals.measured)
     effectiveness = implied_effectiveness(scenario, history, actuals.measured)
     basis = recalibrated(scenario, effectiveness) if recalibrate else scenario
-    future = replan_scenario(basis, history, actuals.measured, replan_from)
+    future = replan_scenario(basis, history, actuals.measured, replan_from, actuals.measured_pairs)
     solution = solve(future, solver=solver, time_limit=time_limit)
     if solution.status == "optimal":
         solution = moving_least(solution, planned, replan_from, solver, time_limit)
@@ -161,24 +163,45 @@ def recalibrated(scenario: Scenario, effectiveness: pd.DataFrame) -> Scenario:
 
 
 def replan_scenario(
-    scenario: Scenario, history: np.ndarray, measured: pd.DataFrame, replan_from: int
+    scenario: Scenario,
+    history: np.ndarray,
+    measured: pd.DataFrame,
+    replan_from: int,
+    measured_pairs: pd.DataFrame | None = None,
 ) -> Scenario:
     """The scenario a re-plan solves: history fixed, measured readiness in place of the model's.
 
-    The last measurement of each partner and domain replaces the modelled stock in its period, so
-    later readiness grows from it by the gains that land later. A measurement at the cap where the
-    model is above the cap says nothing new (readiness is at least the cap either way) and is kept
-    as modelled. Targets of periods before the re-plan are history, not constraints.
+    The last measurement of each partner (or pair) and domain replaces the modelled stock in its
+    period, so later readiness grows from it by the gains that land later. A measurement at the cap
+    where the model is above the cap says nothing new (readiness is at least the cap either way) and
+    is kept as modelled. Targets of periods before the re-plan are history, not constraints.
     """
     par, dom, _ = readiness.index(scenario)
-    modelled = readiness.raw_readiness(scenario, history)
     cap = scenario.settings.score_cap
-    shifts = []
-    latest = measured.sort_values("period").groupby(["partner", "domain"], sort=False).tail(1)
-    for m in latest.itertuples(index=False):
-        before = float(modelled[par[m.partner], dom[m.domain], m.period - 1])
-        if not (m.score >= cap and before >= cap) and m.score != before:
-            shifts.append(ReadinessShift(m.partner, m.domain, int(m.period), float(m.score) - before))
+    modelled = readiness.raw_readiness(scenario, history)
+    shifts = [
+        ReadinessShift(m.partner, m.domain, int(m.period), delta)
+        for m, delta in _latest_shifts(
+            measured,
+            ["partner", "domain"],
+            cap,
+            lambda m: modelled[par[m.partner], dom[m.domain], m.period - 1],
+        )
+    ]
+    pair_shifts = []
+    if measured_pairs is not None and len(measured_pairs):
+        position = pairs.pair_position(scenario)
+        pair_modelled = pairs.raw_pair_readiness(scenario, history)
+        keys = zip(
+            measured_pairs["partner_a"], measured_pairs["partner_b"], measured_pairs["domain"], strict=True
+        )
+        measured_pairs = measured_pairs.assign(pair=[position[frozenset((a, b)), d] for a, b, d in keys])
+        pair_shifts = [
+            PairShift(m.partner_a, m.partner_b, m.domain, int(m.period), delta)
+            for m, delta in _latest_shifts(
+                measured_pairs, ["pair"], cap, lambda m: pair_modelled[m.pair, m.period - 1]
+            )
+        ]
     o, p, t = np.nonzero(history > 0)
     fixed = tuple(
         FixedUnits(scenario.options[i].id, scenario.partners[j].id, int(k) + 1, float(history[i, j, k]))
@@ -187,8 +210,21 @@ def replan_scenario(
     return replace(
         scenario,
         targets=tuple(target for target in scenario.targets if target.period >= replan_from),
-        history=History(replan_from, fixed, tuple(shifts)),
+        history=History(replan_from, fixed, tuple(shifts), tuple(pair_shifts)),
     )
+
+
+def _latest_shifts(
+    measured: pd.DataFrame, cell: list[str], cap: float, modelled: Callable[[Any], float]
+) -> list[tuple[Any, float]]:
+    """(row, measured - modelled) of the last measurement of each cell, where it says something new."""
+    latest = measured.sort_values("period", kind="stable").groupby(cell, sort=False).tail(1)
+    out = []
+    for m in latest.itertuples(index=False):
+        before = float(modelled(m))
+        if not (m.score >= cap and before >= cap) and m.score != before:
+            out.append((m, float(m.score) - before))
+    return out
 
 
 def moving_least(

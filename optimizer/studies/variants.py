@@ -144,11 +144,18 @@ def fix_option(
     return row if keep is None or keep.empty else pd.concat([keep, row], ignore_index=True)
 
 
-def with_gains(scenario: Scenario, gains: Sequence[float]) -> Scenario:
-    """Every effect's gain replaced, in the order of scenario.effects (Monte Carlo draws)."""
-    if len(gains) != len(scenario.effects):
-        raise ValueError(f"expected {len(scenario.effects)} gains, got {len(gains)}")
-    effects = tuple(replace(e, gain=float(g)) for e, g in zip(scenario.effects, gains, strict=True))
+def with_gains(
+    scenario: Scenario, gains: Sequence[float], pair_gains: Sequence[float] | None = None
+) -> Scenario:
+    """Every effect's gain (and, given, pair gain) replaced, in the order of scenario.effects
+    (Monte Carlo draws)."""
+    pair_gains = [e.pair_gain for e in scenario.effects] if pair_gains is None else pair_gains
+    if len(gains) != len(scenario.effects) or len(pair_gains) != len(scenario.effects):
+        raise ValueError(f"expected {len(scenario.effects)} gains, got {len(gains)} and {len(pair_gains)}")
+    effects = tuple(
+        replace(e, gain=float(g), pair_gain=float(h))
+        for e, g, h in zip(scenario.effects, gains, pair_gains, strict=True)
+    )
     return replace(scenario, effects=effects)
 
 
