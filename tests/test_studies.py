@@ -220,10 +220,12 @@ def test_tornado_moves_each_group_and_sorts_by_swing() -> None:
         "gain",
         "domain_weight",
         "effectiveness",
+        "partner_weight",
         "weakest_link",
     }
     assert (t["swing"] == (t["score_high"] - t["score_low"]).abs()).all()
-    assert t["swing"].is_monotonic_decreasing
+    assert result.facts["swing"].is_monotonic_decreasing
+    assert result.value_judgements["money_moved"].is_monotonic_decreasing
     first = t.iloc[0]
     low = phase1_score((apply_param(scenario, first["param"], first["low_value"]), "highs", None))
     assert low[1] == pytest.approx(first["score_low"], rel=1e-9)

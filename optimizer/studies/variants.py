@@ -88,6 +88,16 @@ def with_domain_weight(scenario: Scenario, domain: str, weight: float) -> Scenar
     return replace(scenario, domains=domains)
 
 
+def with_partner_weight(scenario: Scenario, partner: str, weight: float) -> Scenario:
+    """Partner `partner`'s weight in the score set to `weight` (the weights must keep a positive sum)."""
+    check_number(f"weight of partner {partner}", weight, low=0.0)
+    check_choice("partner", partner, [p.id for p in scenario.partners])
+    partners = tuple(replace(p, weight=float(weight)) if p.id == partner else p for p in scenario.partners)
+    if sum(p.weight for p in partners) <= 0:
+        raise ParamError(f"the partner weights must keep a positive sum; {partner} = {weight:g} leaves 0")
+    return replace(scenario, partners=partners)
+
+
 def with_unit_cost(scenario: Scenario, option: str, cost: float) -> Scenario:
     """Option `option`'s unit cost set to `cost` (> 0)."""
     check_number(f"unit cost of {option}", cost, low=0.0, strict=True)
@@ -166,6 +176,7 @@ PARAMS: dict[str, str] = {
     "type_budget:<type>:<period>": "budget of that type in that period (an amount)",
     "weakest_link": "weakest-link emphasis lambda, in [0, 1]",
     "domain_weight:<domain>": "weight of that domain in the score (>= 0)",
+    "partner_weight:<partner>": "weight of that partner in the score (>= 0)",
     "unit_cost:<option>": "cost of one unit of that option (> 0)",
     "gain_scale:<option>": "multiplier of every gain of that option (>= 0)",
     "effectiveness:<partner>": "that partner's effectiveness, multiplier of its gains (>= 0)",
@@ -202,6 +213,7 @@ def parse_param(scenario: Scenario, text: str) -> Param:
         "budget": (1,),
         "type_budget": (1, 2),
         "domain_weight": (1,),
+        "partner_weight": (1,),
         "unit_cost": (1,),
         "gain_scale": (1,),
         "effectiveness": (1,),
@@ -225,6 +237,7 @@ def parse_param(scenario: Scenario, text: str) -> Param:
         return Param(text, kind, args[0])
     choices = {
         "domain_weight": ("domain", [d.id for d in scenario.domains]),
+        "partner_weight": ("partner", [p.id for p in scenario.partners]),
         "unit_cost": ("option", [o.id for o in scenario.options]),
         "gain_scale": ("option", [o.id for o in scenario.options]),
         "effectiveness": ("partner", [p.id for p in scenario.partners]),
@@ -309,6 +322,8 @@ def apply_param(scenario: Scenario, param: Param | str, value: float) -> Scenari
                 return with_setting(scenario, weakest_link=float(value))
             case "domain_weight":
                 return with_domain_weight(scenario, p.target, value)
+            case "partner_weight":
+                return with_partner_weight(scenario, p.target, value)
             case "unit_cost":
                 return with_unit_cost(scenario, p.target, value)
             case "gain_scale":
@@ -332,6 +347,8 @@ def current_value(scenario: Scenario, param: Param | str) -> float:
             return scenario.settings.weakest_link
         case "domain_weight":
             return next(d.weight for d in scenario.domains if d.id == p.target)
+        case "partner_weight":
+            return next(x.weight for x in scenario.partners if x.id == p.target)
         case "unit_cost":
             return next(o.unit_cost for o in scenario.options if o.id == p.target)
         case "effectiveness":
