@@ -39,3 +39,34 @@ def test_tornado_moves_the_budget_by_whole_units() -> None:
     result = tornado(exact(rounding_down()), delta=0.1)
     budget = result.table[result.table["param"].str.contains("budget")].iloc[0]
     assert (budget["score_low"], budget["score_high"]) == pytest.approx((20.0, 20.0))
+
+
+def test_each_integer_tornado_variant_starts_from_the_base_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base plan is 2 units of A; every variant's MIP is given it as its start (optimise
+    repairs it to the variant's budgets), not the previous variant's plan nor none."""
+    from optimizer.studies import warm
+
+    starts = []
+
+    def optimise(*args, start=None, **kwargs):  # noqa: ANN002, ANN003, ANN202 - a spy on warm.optimise
+        starts.append(None if start is None else start.ravel().tolist())
+        return real(*args, start=start, **kwargs)
+
+    real = warm.optimise
+    monkeypatch.setattr(warm, "optimise", optimise)
+    result = tornado(exact(rounding_down()), delta=0.1, workers=1, progress=False)
+    assert len(starts) == 2 * len(result.table)
+    assert starts == [pytest.approx([2.0])] * len(starts)
+
+
+def test_started_from_the_base_plan_the_integer_tornado_scores_as_a_cold_mip(solver: str) -> None:
+    """Each side of each parameter scores what its MIP solved from scratch (phase 1 alone) does."""
+    from optimizer.studies.variants import apply_param
+    from optimizer.studies.warm import phase1_score
+
+    scenario = exact(rounding_down())
+    result = tornado(scenario, delta=0.3, solver=solver, workers=1, progress=False)
+    for row in result.table.itertuples():
+        for value, score in ((row.low_value, row.score_low), (row.high_value, row.score_high)):
+            _, cold = phase1_score((apply_param(scenario, row.param, value), solver, None))
+            assert score == pytest.approx(cold, abs=1e-9), (row.param, value)
