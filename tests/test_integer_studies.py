@@ -42,21 +42,22 @@ def test_tornado_moves_the_budget_by_whole_units() -> None:
 
 
 def test_each_integer_tornado_variant_starts_from_the_base_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The base plan is 2 units of A; every variant's MIP is given it as its start (optimise
-    repairs it to the variant's budgets), not the previous variant's plan nor none."""
-    from optimizer.studies import warm
+    """The base plan is 2 units of A; every variant's MIP starts from it, repaired to the variant's
+    budgets (lp.rounding.repaired_start), not from its own LP plan (2.5 units at budget 5, other
+    numbers elsewhere), nor the previous variant's plan, nor nothing."""
+    from optimizer.lp import solve
 
-    starts = []
+    repaired = []
 
-    def optimise(*args, start=None, **kwargs):  # noqa: ANN002, ANN003, ANN202 - a spy on warm.optimise
-        starts.append(None if start is None else start.ravel().tolist())
-        return real(*args, start=start, **kwargs)
+    def spy(scenario, model, values, *rest):  # noqa: ANN001, ANN002, ANN202 - a spy on repaired_start
+        repaired.append(float(values[0]))
+        return real(scenario, model, values, *rest)
 
-    real = warm.optimise
-    monkeypatch.setattr(warm, "optimise", optimise)
+    real = solve.repaired_start
+    monkeypatch.setattr(solve, "repaired_start", spy)
     result = tornado(exact(rounding_down()), delta=0.1, workers=1, progress=False)
-    assert len(starts) == 2 * len(result.table)
-    assert starts == [pytest.approx([2.0])] * len(starts)
+    # the base case first, from its own LP plan; then each variant from the base plan
+    assert repaired == [2.5] + [pytest.approx(2.0)] * (2 * len(result.table))
 
 
 def test_started_from_the_base_plan_the_integer_tornado_scores_as_a_cold_mip(solver: str) -> None:

@@ -144,21 +144,25 @@ def tornado(
         if advance is not None:
             advance(1)
         base_units = units_array(scenario, solution.allocation) if solution.has_plan else None
+        facts = [v for n, v in enumerate(variants) if n // 2 not in judged]
+        judgements = [v for n, v in enumerate(variants) if n // 2 in judged]
         if scenario.integer:  # each variant a MIP of its own, started from the base plan
-            tasks = [([v], solver, time_limit, base_units) for v in variants]
-            points = [p for part in parallel.map_tasks(integer_points, tasks, workers, scheduler, advance)
-                      for p in part]  # fmt: skip
+            rest = () if base_units is None else (base_units,)
+            scored = parallel.map_tasks(
+                phase1_score, [(v, solver, time_limit, *rest) for v in facts], workers, scheduler, advance
+            )
+            tasks = [([v], solver, time_limit, *rest) for v in judgements]
+            parts = parallel.map_tasks(integer_points, tasks, workers, scheduler, advance)
+            planned = [point for part in parts for point in part]
         else:
             solving = _Variants(scenario, solver, workers, scheduler, time_limit, advance)
             start = warm_start_of(solution.model, time_limit, None) if solver_entry(solver).warm else None
-            facts = [v for n, v in enumerate(variants) if n // 2 not in judged]
-            judgements = [v for n, v in enumerate(variants) if n // 2 in judged]
-            scored = iter(solving.run(warm_phase1_scores, phase1_score, facts, start))
-            planned = iter(solving.run(warm_points, cold_point, judgements, start))
-            points = [
-                next(planned) if n // 2 in judged else Point(*next(scored), None, "")
-                for n in range(len(variants))
-            ]
+            scored = solving.run(warm_phase1_scores, phase1_score, facts, start)
+            planned = solving.run(warm_points, cold_point, judgements, start)
+        scores, plans = iter(scored), iter(planned)
+        points = [
+            next(plans) if n // 2 in judged else Point(*next(scores), None, "") for n in range(len(variants))
+        ]
     base_score = math.nan if solution.score is None else float(solution.score)
     records = []
     for n, (group, param, name, base, low, high) in enumerate(cases):

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..lp import model as lp
 from ..lp.highs import HighsLP, Start, highs_basis, plain_basis, with_score_row
-from ..lp.solve import SolvedModel, optimise, run, units_of
+from ..lp.solve import SolvedModel, optimise, run, start_plan, units_of
 from ..lp.solvers import check_solver
 from ..lp.status import Run, Status
 from ..scenario import Scenario
@@ -46,12 +46,16 @@ def cold_point(task: tuple[Scenario, str, float | None]) -> Point:
     return Point(optimum.status, float(optimum.score), units, "cold")
 
 
-def phase1_score(task: tuple[Scenario, str, float | None]) -> tuple[str, float]:
-    """The optimal score alone (phase 1): what tornado needs; a MIP to the scenario's mip_gap."""
-    scenario, solver, time_limit = task
+def phase1_score(
+    task: tuple[Scenario, str, float | None] | tuple[Scenario, str, float | None, np.ndarray],
+) -> tuple[str, float]:
+    """The optimal score alone (phase 1): what tornado needs; a MIP to the scenario's mip_gap,
+    started from units[o, p, t] of a plan when the task gives one (lp.solve.start_plan)."""
+    scenario, solver, time_limit, *given = task
     model = lp.build(scenario)
     if model.is_mip:
-        outcome = check_solver(solver).mip(model, time_limit, scenario.settings.mip_gap, None)
+        start = start_plan(scenario, model, given[0], solver, time_limit) if given else None
+        outcome = check_solver(solver).mip(model, time_limit, scenario.settings.mip_gap, start)
         return outcome.status, float(model.score @ outcome.values()) if outcome.has_plan else math.nan
     return _phase1_of(model, solver, time_limit)
 
