@@ -151,17 +151,9 @@ def _fact_sections(result: TornadoResult) -> list[Section]:
             )
         )
     sections.append(
-        Section(
-            "Tornado table",
-            Table(
-                ["parameter", "base value", "low", "high", "score low", "score high", "swing"],
-                [
-                    [r.label, cell(r.base_value, 4), cell(r.low_value, 4), cell(r.high_value, 4),
-                     cell(r.score_low), cell(r.score_high), cell(r.swing)]
-                    for r in table.head(30).itertuples(index=False)
-                ],
-                caption=f"The {min(30, len(table))} largest swings of {len(table)} facts.",
-            ),
+        _table_section(
+            "Tornado table", "parameter", table.head(30), ["score_low", "score_high", "swing"],
+            f"The {min(30, len(table))} largest swings of {len(table)} facts.",
         )
     )  # fmt: skip
     return sections
@@ -185,19 +177,27 @@ def _judgement_sections(result: TornadoResult) -> list[Section]:
             "scores are on other scales. Each bar is the money moved from the base plan to the plan "
             f"with that judgement down (solid) or up (hatched) by {result.delta:.0%}.",
         ),
-        Section(
-            "Value judgements table",
-            Table(
-                ["judgement", "base value", "low", "high", "moved low", "moved high", "money moved"],
-                [
-                    [r.label, cell(r.base_value, 4), cell(r.low_value, 4), cell(r.high_value, 4),
-                     cell(r.moved_low), cell(r.moved_high), cell(r.money_moved)]
-                    for r in table.itertuples(index=False)
-                ],
-                caption=f"{len(table)} value judgements, most money moved first.",
-            ),
+        _table_section(
+            "Value judgements table", "judgement", table, MOVED_COLUMNS,
+            f"{len(table)} value judgements, most money moved first.",
         ),
     ]  # fmt: skip
+
+
+def _table_section(title: str, first: str, rows: pd.DataFrame, columns: list[str], caption: str) -> Section:
+    """A table of tornado rows: each parameter's label, values, then `columns` (scores or money)."""
+    return Section(
+        title,
+        Table(
+            [first, "base value", "low", "high", *(c.replace("_", " ") for c in columns)],
+            [
+                [r.label, cell(r.base_value, 4), cell(r.low_value, 4), cell(r.high_value, 4),
+                 *(cell(getattr(r, c)) for c in columns)]
+                for r in rows.itertuples(index=False)
+            ],
+            caption=caption,
+        ),
+    )  # fmt: skip
 
 
 def _tornado_figure(

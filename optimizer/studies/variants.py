@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParamError
-from ..scenario import Effect, Scenario
+from ..scenario import Domain, Effect, Partner, Scenario
 
 # ---------------------------------------------------------------------------------------------------------
 # Scenario helpers
@@ -80,22 +80,25 @@ def with_setting(scenario: Scenario, **changes: object) -> Scenario:
 
 def with_domain_weight(scenario: Scenario, domain: str, weight: float) -> Scenario:
     """Domain `domain`'s weight in the score set to `weight` (the weights must keep a positive sum)."""
-    check_number(f"weight of domain {domain}", weight, low=0.0)
-    check_choice("domain", domain, [d.id for d in scenario.domains])
-    domains = tuple(replace(d, weight=float(weight)) if d.id == domain else d for d in scenario.domains)
-    if sum(d.weight for d in domains) <= 0:
-        raise ParamError(f"the domain weights must keep a positive sum; {domain} = {weight:g} leaves 0")
-    return replace(scenario, domains=domains)
+    return replace(scenario, domains=_weighted(scenario.domains, "domain", domain, weight))
 
 
 def with_partner_weight(scenario: Scenario, partner: str, weight: float) -> Scenario:
     """Partner `partner`'s weight in the score set to `weight` (the weights must keep a positive sum)."""
-    check_number(f"weight of partner {partner}", weight, low=0.0)
-    check_choice("partner", partner, [p.id for p in scenario.partners])
-    partners = tuple(replace(p, weight=float(weight)) if p.id == partner else p for p in scenario.partners)
-    if sum(p.weight for p in partners) <= 0:
-        raise ParamError(f"the partner weights must keep a positive sum; {partner} = {weight:g} leaves 0")
-    return replace(scenario, partners=partners)
+    return replace(scenario, partners=_weighted(scenario.partners, "partner", partner, weight))
+
+
+def _weighted[T: (Domain, Partner)](
+    items: tuple[T, ...], what: str, target: str, weight: float
+) -> tuple[T, ...]:
+    """`items` with `target`'s weight set to `weight`: the score divides weights by their sum,
+    which must stay positive."""
+    check_number(f"weight of {what} {target}", weight, low=0.0)
+    check_choice(what, target, [x.id for x in items])
+    weighted = tuple(replace(x, weight=float(weight)) if x.id == target else x for x in items)
+    if sum(x.weight for x in weighted) <= 0:
+        raise ParamError(f"the {what} weights must keep a positive sum; {target} = {weight:g} leaves 0")
+    return weighted
 
 
 def with_unit_cost(scenario: Scenario, option: str, cost: float) -> Scenario:
