@@ -128,3 +128,27 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_highs_inside_a_long_lp_not_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LP relaxation of the large preset with whole exercises (what an integer solve runs
+    first for its LP bound, and what the MIP's root solves): about 35 s of simplex. SIGINT a
+    second in must stop HiGHS itself (model status 'interrupted by user'), then raise
+    KeyboardInterrupt; a Python handler alone ran only once HiGHS had solved it (optimal)."""
+    import threading
+
+    import highspy
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from integer import lumpy
+
+    from optimizer.io.synthetic import generate_preset
+    from optimizer.lp import highs, model
+
+    relaxation = model.build(lumpy(generate_preset("large"))).relaxed()
+    solver = highs.to_highs(relaxation)
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        highs.run_within(solver, None)
+    assert solver.getModelStatus() == highspy.HighsModelStatus.kInterrupt

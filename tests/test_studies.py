@@ -122,6 +122,7 @@ def test_infeasible_levels_have_no_score() -> None:
         ("gain:STD-DOC", ["gain_scale:<option>"]),
         ("domain_weight:XX", ["no domain 'XX'", "C2"]),
         ("effectiveness:ZZZ", ["no partner 'ZZZ'", "ALD"]),
+        ("partner_weight:ZZZ", ["no partner 'ZZZ'", "ALD"]),
         ("type_budget:liaison", ["no option type with a budget 'liaison'", "training"]),
         ("weakest_link:1", ["malformed"]),
     ],
@@ -154,6 +155,13 @@ def test_bad_values_are_refused_before_any_solve(example: Scenario) -> None:
         s = apply_param(s, f"domain_weight:{d}", 0.0)
     with pytest.raises(ParamError, match="positive sum"):
         apply_param(s, f"domain_weight:{only[0]}", 0.0)
+    partners = [p.id for p in example.partners]
+    s = example
+    for p in partners[1:]:
+        s = apply_param(s, f"partner_weight:{p}", 0.0)
+    assert [x.weight for x in s.partners] == [example.partners[0].weight] + [0.0] * (len(partners) - 1)
+    with pytest.raises(ParamError, match="partner weights must keep a positive sum"):
+        apply_param(s, f"partner_weight:{partners[0]}", 0.0)
 
 
 def test_scenario_helpers(example: Scenario) -> None:
@@ -220,10 +228,12 @@ def test_tornado_moves_each_group_and_sorts_by_swing() -> None:
         "gain",
         "domain_weight",
         "effectiveness",
+        "partner_weight",
         "weakest_link",
     }
     assert (t["swing"] == (t["score_high"] - t["score_low"]).abs()).all()
-    assert t["swing"].is_monotonic_decreasing
+    assert result.facts["swing"].is_monotonic_decreasing
+    assert result.value_judgements["money_moved"].is_monotonic_decreasing
     first = t.iloc[0]
     low = phase1_score((apply_param(scenario, first["param"], first["low_value"]), "highs", None))
     assert low[1] == pytest.approx(first["score_low"], rel=1e-9)

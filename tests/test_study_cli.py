@@ -260,17 +260,24 @@ def test_tornado_table_chart_and_html(runner: CliRunner, tmp_path: Path, tiny: P
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "Tornado: each parameter down and up by 20%" in result.stdout
-    assert charts(tmp_path / "t.xlsx") == {"summary": [], "tornado": ["BarChart"]}
+    assert charts(tmp_path / "t.xlsx") == {
+        "summary": [],
+        "tornado": ["BarChart"],
+        "value_judgements": ["BarChart"],
+    }
     chart = openpyxl.load_workbook(tmp_path / "t.xlsx")["tornado"]._charts[0]
     assert chart.barDir == "bar"  # horizontal
-    assert "Tornado: what moves the optimal score most" in extra_sections((tmp_path / "t.html").read_text())
+    html = extra_sections((tmp_path / "t.html").read_text())
+    assert "Tornado: what moves the optimal score most" in html
+    assert "Value judgements: how much the plan changes" in html
     _, data = run_json(runner, [*args[:-4], "-o", "t.json"])
     table = data["tables"]["tornado"]
     swings = [r["swing"] for r in table]
     assert swings == sorted(swings, reverse=True)
-    groups = {r["group"] for r in table}
-    assert groups == {"budget", "unit_cost", "gain", "domain_weight", "effectiveness", "weakest_link"}
-    assert len(table) == 3 + 2 * 4 + 2 + 3 + 1
+    judged = data["tables"]["value_judgements"]
+    assert {r["group"] for r in table} == {"budget", "unit_cost", "gain", "effectiveness"}
+    assert {r["group"] for r in judged} == {"domain_weight", "partner_weight", "weakest_link"}
+    assert (len(table), len(judged)) == (3 + 2 * 4 + 3, 2 + 3 + 1)
 
 
 @pytest.mark.parametrize("delta", ["1.5", "0", "-0.1"])

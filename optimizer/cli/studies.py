@@ -155,6 +155,7 @@ def sweep(
       type_budget:<type>:<period>    that type's budget in that period (an amount)
       weakest_link                   the weakest-link emphasis, in [0, 1]
       domain_weight:<domain>         that domain's weight
+      partner_weight:<partner>       that partner's weight
       unit_cost:<option>             cost of one unit of that option
       gain_scale:<option>            every gain of that option times the value
       effectiveness:<partner>        that partner's effectiveness

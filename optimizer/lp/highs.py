@@ -105,8 +105,14 @@ def pass_model(highs: Any, model: lp.Model) -> None:
         raise SolverError("HiGHS refused the model: this is a bug, please report it")
 
 
-def run_within(highs: Any, seconds: float | None) -> Run:
-    """Run HiGHS for at most `seconds` more (None: no limit) and say what came of it.
+def run_within(highs: Any, seconds: float | None, progress: Progress | None = None) -> Run:
+    """Run HiGHS for at most `seconds` more (None: no limit) and say what came of it; a MIP's
+    `progress` hears of its incumbents and bounds.
+
+    Ctrl-C stops HiGHS through its interrupt callbacks (simplex, interior point, branch and
+    bound) and raises KeyboardInterrupt here, after HiGHS has let go: nothing partial leaves
+    the solve. A Python handler alone runs only once HiGHS returns: Ctrl-C during the large
+    preset's LP relaxation (whole exercises, 35 s) used to wait for its end.
 
     HiGHS holds its time_limit against the run time of every run of a Highs
     object together: warm re-solves under a fixed limit stop at once when the
@@ -115,8 +121,10 @@ def run_within(highs: Any, seconds: float | None) -> Run:
     set past what the object has used.
     """
     highs.setOptionValue("time_limit", INF if seconds is None else highs.getRunTime() + float(seconds))
-    with quiet_stdout():
+    with interruptible(highs, progress) as stopped, quiet_stdout():
         highs.run()
+    if stopped():
+        raise KeyboardInterrupt
     status, has_plan = outcome(highs)
     return Run(status, has_plan, highs=highs)
 
@@ -469,10 +477,7 @@ def run_mip(
 ) -> Run:
     """The MIP solved in a Highs of its own until its relative gap is within `gap` or `seconds`
     pass; `start`: a plan (column values) HiGHS takes as its first incumbent if it is feasible.
-
-    Ctrl-C stops HiGHS through its interrupt callback and raises KeyboardInterrupt here, after
-    HiGHS has let go: nothing partial leaves the solve.
-    """
+    Ctrl-C stops it (run_within), its root LP too."""
     highs = to_highs(model)
     for name, value in MIP_OPTIONS.items():
         highs.setOptionValue(name, value)
@@ -480,10 +485,7 @@ def run_mip(
     factors = highs.interop_scaling
     if start is not None:
         highs.setSolution(_highs_solution(start / factors.columns))
-    with interruptible(highs, progress) as stopped:
-        run = run_within(highs, seconds)
-    if stopped():
-        raise KeyboardInterrupt
+    run = run_within(highs, seconds, progress)
     info = highs.getInfo()
     found = run.has_plan and math.isfinite(info.mip_dual_bound)
     bound = float(info.mip_dual_bound) * factors.objective if found else None
@@ -517,8 +519,9 @@ class Progress:
 
 @contextlib.contextmanager
 def interruptible(highs: Any, progress: Progress | None) -> Iterator[Any]:
-    """While HiGHS branches: Ctrl-C asks it to stop with what it has (a Python handler alone
-    would not run until HiGHS returns), and `progress` hears of incumbents and bounds."""
+    """While HiGHS runs: Ctrl-C asks it to stop at its next simplex, interior-point or branch and
+    bound check (a Python handler alone would not run until HiGHS returns), and `progress` hears
+    of a MIP's incumbents and bounds."""
     import signal
     import threading
 
@@ -535,17 +538,27 @@ def interruptible(highs: Any, progress: Progress | None) -> Iterator[Any]:
             event.data_in.user_interrupt = True
         seen(event.data_out, False)
 
+    def on_lp_interrupt(event: Any) -> None:
+        if asked.is_set():
+            event.data_in.user_interrupt = True
+
     def on_improved(event: Any) -> None:
         seen(event.data_out, True)
 
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, lambda *_: asked.set()) if main else None
-    highs.cbMipInterrupt.subscribe(on_interrupt)
-    highs.cbMipImprovingSolution.subscribe(on_improved)
+    callbacks = (
+        (highs.cbMipInterrupt, on_interrupt),
+        (highs.cbMipImprovingSolution, on_improved),
+        (highs.cbSimplexInterrupt, on_lp_interrupt),
+        (highs.cbIpmInterrupt, on_lp_interrupt),
+    )
+    for callback, handler in callbacks:
+        callback.subscribe(handler)
     try:
         yield asked.is_set
     finally:
-        highs.cbMipInterrupt.clear()
-        highs.cbMipImprovingSolution.clear()
+        for callback, _ in callbacks:
+            callback.clear()
         if main:
             signal.signal(signal.SIGINT, previous)

@@ -153,11 +153,14 @@ def optimise_mip(
     relaxation = run(model.relaxed(), solver, time_limit)
     lp_optimal = relaxation.status == Status.OPTIMAL
     lp_bound = float(model.score @ relaxation.values()) if lp_optimal else None
-    given = relaxation.values() if lp_optimal else None
     if start is not None:
-        given, columns = np.zeros(model.column_count), model.units
-        given[: len(columns.option)] = start[columns.option, columns.partner, columns.period - 1]
-    first_plan = None if given is None else repaired_start(scenario, model, given, entry.run, remaining())
+        first_plan = start_plan(scenario, model, start, solver, remaining())
+    else:
+        first_plan = (
+            repaired_start(scenario, model, relaxation.values(), entry.run, remaining())
+            if lp_optimal
+            else None
+        )
     first = entry.mip(model, remaining(), gap, first_plan)
     if not first.has_plan:
         reason = {
@@ -184,6 +187,16 @@ def optimise_mip(
     units = units_of(scenario, model, plan)
     solved = SolvedModel(model, None)
     return Optimum(status, best, units, prices, message, solved, first.bound, first.gap, lp_bound)
+
+
+def start_plan(
+    scenario: Scenario, model: lp.Model, start: np.ndarray, solver: str, time_limit: float | None
+) -> np.ndarray | None:
+    """The first plan of an integer phase 1 from units[o, p, t] of another plan (a sweep's previous
+    level, a tornado's base), repaired to this scenario's budgets (lp.rounding); None if none holds."""
+    given, columns = np.zeros(model.column_count), model.units
+    given[: len(columns.option)] = start[columns.option, columns.partner, columns.period - 1]
+    return repaired_start(scenario, model, given, check_solver(solver).run, time_limit)
 
 
 def solve(

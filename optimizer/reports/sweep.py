@@ -80,18 +80,22 @@ def charts(wb: Any, result: SweepResult, sheets: dict[str, tuple[Any, SheetTable
     if "frontier" in sheets:
         fws, frontier = sheets["frontier"]
         budgets = [float(v) for v in result.frontier["total_budget"]]
-        chart = _line_chart(
-            wb,
-            "frontier",
-            n,
-            frontier.index("total_budget"),
-            [frontier.index("score")],
-            ["score"],
-            budgets,
-            "Budget frontier: optimal score against total budget",
-            "total budget (sum of the period budgets)",
-            "score",
-        )
+        corners = frontier_steps(result.frontier) if result.integer else []
+        if corners:
+            chart = _staircase_chart(wb, fws, frontier, corners)
+        else:
+            chart = _line_chart(
+                wb,
+                "frontier",
+                n,
+                frontier.index("total_budget"),
+                [frontier.index("score")],
+                ["score"],
+                budgets,
+                FRONTIER_TITLE,
+                FRONTIER_X,
+                "score",
+            )
         fws.insert_chart(1, len(frontier.headers) + 1, chart)
     sws, spend = sheets["spend_by_period"]
     periods = [h for h, _ in spend.headers if h.startswith("period ")]
@@ -109,6 +113,67 @@ def charts(wb: Any, result: SweepResult, sheets: dict[str, tuple[Any, SheetTable
             "spend",
         )
         sws.insert_chart(1, len(spend.headers) + 1, chart)
+
+
+FRONTIER_TITLE = "Budget frontier: optimal score against total budget"
+FRONTIER_X = "total budget (sum of the period budgets)"
+STEPS_LABEL = (
+    "Staircase the chart draws (whole units: a budget between two levels buys what the lower one "
+    "does): each level's point, then the next level's budget at the same score"
+)
+
+
+def frontier_steps(frontier: pd.DataFrame) -> list[tuple[float, float]]:
+    """(total budget, score) corners of the staircase through the solved levels, in budget order:
+    each level's point followed by the point at the next level's budget with the same score."""
+    solved = frontier[frontier["score"].notna()]
+    levels = list(zip(solved["total_budget"].astype(float), solved["score"].astype(float), strict=True))
+    corners = []
+    for (budget, score), (following, _) in zip(levels, levels[1:], strict=False):
+        corners += [(budget, score), (following, score)]
+    return corners + levels[-1:]
+
+
+def _staircase_chart(wb: Any, ws: Any, frontier: SheetTable, corners: list[tuple[float, float]]) -> Any:
+    """The frontier of an integer scenario as a staircase: xlsxwriter has no step chart, so a scatter
+    with straight lines runs over a labelled helper table of the `corners` written below the
+    frontier (plain numbers), and the solved levels are marked on it."""
+    label = len(frontier.rows) + 2  # a blank row under the frontier, then the label and the headers
+    bold = wb.add_format({"bold": True})
+    ws.write_string(label, 0, STEPS_LABEL)
+    ws.write_string(label + 1, 0, "total_budget", bold)
+    ws.write_string(label + 1, 1, "score", bold)
+    for i, (budget, score) in enumerate(corners, start=label + 2):
+        ws.write_number(i, 0, budget)
+        ws.write_number(i, 1, score)
+    chart = wb.add_chart({"type": "scatter", "subtype": "straight"})
+    first, last = label + 2, label + 1 + len(corners)
+    chart.add_series(
+        {
+            "name": "optimal score (whole units)",
+            "categories": ["frontier", first, 0, last, 0],
+            "values": ["frontier", first, 1, last, 1],
+            "line": {"color": LINE_COLOURS[0], "width": 2},
+            "marker": {"type": "none"},
+        }
+    )
+    x, y, n = frontier.index("total_budget"), frontier.index("score"), len(frontier.rows)
+    chart.add_series(
+        {
+            "name": "solved budget levels",
+            "categories": ["frontier", 1, x, n, x],
+            "values": ["frontier", 1, y, n, y],
+            "line": {"none": True},
+            "marker": {"type": "circle", "size": 6, "border": {"color": LINE_COLOURS[0]},
+                       "fill": {"color": LINE_COLOURS[0]}},
+        }
+    )  # fmt: skip
+    chart.set_title({"name": FRONTIER_TITLE})
+    chart.set_x_axis({"name": FRONTIER_X})
+    chart.set_y_axis({"name": "score", "major_gridlines": {"visible": True, "line": {"color": "#DDDDDD"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 640, "height": 360})
+    return chart
 
 
 def _evenly_spaced(values: Sequence[float]) -> bool:
@@ -179,7 +244,7 @@ def sections(result: SweepResult) -> list[Section]:
                 _line_figure(
                     frontier["total_budget"].to_numpy(),
                     {"optimal score": frontier["score"].to_numpy()},
-                    "total budget (sum of the period budgets)",
+                    FRONTIER_X,
                     "score",
                     base=_base_budget(result),
                     drawstyle=frontier_drawstyle(result),

@@ -29,7 +29,7 @@ from .records import (
 from .sensitivity import limit_name, limit_rows
 from .sweep import is_budget_sweep, spend_by_period_wide
 from .theme import cell, clean_text, money, number, on_scale
-from .tornado import tornado_table
+from .tornado import judgement_table, tornado_table
 
 if TYPE_CHECKING:
     from ..studies.comparison import Comparison
@@ -318,7 +318,7 @@ def sweep_summary(result: SweepResult) -> str:
 def tornado_summary(result: TornadoResult, rows: int = 10) -> str:
     lines = [
         f"Tornado: each parameter down and up by {result.delta:.0%}; base score {cell(result.base_score)} "
-        f"({len(result.table)} parameters, {result.seconds:.1f} s). Largest swings:"
+        f"({len(result.table)} parameters, {result.seconds:.1f} s). Facts, largest swings:"
     ]
     lines += _grid(
         ["parameter", "low", "high", "score low", "score high", "swing"],
@@ -328,6 +328,20 @@ def tornado_summary(result: TornadoResult, rows: int = 10) -> str:
             for r in tornado_table(result).head(rows).itertuples(index=False)
         ],
     )  # fmt: skip
+    judgements = judgement_table(result)
+    if len(judgements):
+        lines.append(
+            "Value judgements (weights, weakest link: they change the yardstick, not what can be achieved), "
+            "by the money the plan moves from the base plan:"
+        )
+        lines += _grid(
+            ["judgement", "low", "high", "moved low", "moved high"],
+            [
+                [clean_text(r.label)[:40], cell(r.low_value, 4), cell(r.high_value, 4), cell(r.moved_low),
+                 cell(r.moved_high)]
+                for r in judgements.head(rows).itertuples(index=False)
+            ],
+        )  # fmt: skip
     return "\n".join(lines)
 
 

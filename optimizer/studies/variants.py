@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParamError
-from ..scenario import Effect, Scenario
+from ..scenario import Domain, Effect, Partner, Scenario
 
 # ---------------------------------------------------------------------------------------------------------
 # Scenario helpers
@@ -80,12 +80,25 @@ def with_setting(scenario: Scenario, **changes: object) -> Scenario:
 
 def with_domain_weight(scenario: Scenario, domain: str, weight: float) -> Scenario:
     """Domain `domain`'s weight in the score set to `weight` (the weights must keep a positive sum)."""
-    check_number(f"weight of domain {domain}", weight, low=0.0)
-    check_choice("domain", domain, [d.id for d in scenario.domains])
-    domains = tuple(replace(d, weight=float(weight)) if d.id == domain else d for d in scenario.domains)
-    if sum(d.weight for d in domains) <= 0:
-        raise ParamError(f"the domain weights must keep a positive sum; {domain} = {weight:g} leaves 0")
-    return replace(scenario, domains=domains)
+    return replace(scenario, domains=_weighted(scenario.domains, "domain", domain, weight))
+
+
+def with_partner_weight(scenario: Scenario, partner: str, weight: float) -> Scenario:
+    """Partner `partner`'s weight in the score set to `weight` (the weights must keep a positive sum)."""
+    return replace(scenario, partners=_weighted(scenario.partners, "partner", partner, weight))
+
+
+def _weighted[T: (Domain, Partner)](
+    items: tuple[T, ...], what: str, target: str, weight: float
+) -> tuple[T, ...]:
+    """`items` with `target`'s weight set to `weight`: the score divides weights by their sum,
+    which must stay positive."""
+    check_number(f"weight of {what} {target}", weight, low=0.0)
+    check_choice(what, target, [x.id for x in items])
+    weighted = tuple(replace(x, weight=float(weight)) if x.id == target else x for x in items)
+    if sum(x.weight for x in weighted) <= 0:
+        raise ParamError(f"the {what} weights must keep a positive sum; {target} = {weight:g} leaves 0")
+    return weighted
 
 
 def with_unit_cost(scenario: Scenario, option: str, cost: float) -> Scenario:
@@ -173,6 +186,7 @@ PARAMS: dict[str, str] = {
     "type_budget:<type>:<period>": "budget of that type in that period (an amount)",
     "weakest_link": "weakest-link emphasis lambda, in [0, 1]",
     "domain_weight:<domain>": "weight of that domain in the score (>= 0)",
+    "partner_weight:<partner>": "weight of that partner in the score (>= 0)",
     "unit_cost:<option>": "cost of one unit of that option (> 0)",
     "gain_scale:<option>": "multiplier of every gain of that option (>= 0)",
     "effectiveness:<partner>": "that partner's effectiveness, multiplier of its gains (>= 0)",
@@ -209,6 +223,7 @@ def parse_param(scenario: Scenario, text: str) -> Param:
         "budget": (1,),
         "type_budget": (1, 2),
         "domain_weight": (1,),
+        "partner_weight": (1,),
         "unit_cost": (1,),
         "gain_scale": (1,),
         "effectiveness": (1,),
@@ -232,6 +247,7 @@ def parse_param(scenario: Scenario, text: str) -> Param:
         return Param(text, kind, args[0])
     choices = {
         "domain_weight": ("domain", [d.id for d in scenario.domains]),
+        "partner_weight": ("partner", [p.id for p in scenario.partners]),
         "unit_cost": ("option", [o.id for o in scenario.options]),
         "gain_scale": ("option", [o.id for o in scenario.options]),
         "effectiveness": ("partner", [p.id for p in scenario.partners]),
@@ -316,6 +332,8 @@ def apply_param(scenario: Scenario, param: Param | str, value: float) -> Scenari
                 return with_setting(scenario, weakest_link=float(value))
             case "domain_weight":
                 return with_domain_weight(scenario, p.target, value)
+            case "partner_weight":
+                return with_partner_weight(scenario, p.target, value)
             case "unit_cost":
                 return with_unit_cost(scenario, p.target, value)
             case "gain_scale":
@@ -339,6 +357,8 @@ def current_value(scenario: Scenario, param: Param | str) -> float:
             return scenario.settings.weakest_link
         case "domain_weight":
             return next(d.weight for d in scenario.domains if d.id == p.target)
+        case "partner_weight":
+            return next(x.weight for x in scenario.partners if x.id == p.target)
         case "unit_cost":
             return next(o.unit_cost for o in scenario.options if o.id == p.target)
         case "effectiveness":

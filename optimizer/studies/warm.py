@@ -17,7 +17,7 @@ import numpy as np
 
 from ..lp import model as lp
 from ..lp.highs import HighsLP, Start, highs_basis, plain_basis, with_score_row
-from ..lp.solve import SolvedModel, optimise, run, units_of
+from ..lp.solve import SolvedModel, optimise, run, start_plan, units_of
 from ..lp.solvers import check_solver
 from ..lp.status import Run, Status
 from ..scenario import Scenario
@@ -46,34 +46,45 @@ def cold_point(task: tuple[Scenario, str, float | None]) -> Point:
     return Point(optimum.status, float(optimum.score), units, "cold")
 
 
-def phase1_score(task: tuple[Scenario, str, float | None]) -> tuple[str, float]:
-    """The optimal score alone (phase 1): what tornado needs; a MIP to the scenario's mip_gap."""
-    scenario, solver, time_limit = task
+def phase1_score(
+    task: tuple[Scenario, str, float | None] | tuple[Scenario, str, float | None, np.ndarray],
+) -> tuple[str, float]:
+    """The optimal score alone (phase 1): what tornado needs; a MIP to the scenario's mip_gap,
+    started from units[o, p, t] of a plan when the task gives one (lp.solve.start_plan)."""
+    scenario, solver, time_limit, *given = task
     model = lp.build(scenario)
     if model.is_mip:
-        outcome = check_solver(solver).mip(model, time_limit, scenario.settings.mip_gap, None)
+        start = start_plan(scenario, model, given[0], solver, time_limit) if given else None
+        outcome = check_solver(solver).mip(model, time_limit, scenario.settings.mip_gap, start)
         return outcome.status, float(model.score @ outcome.values()) if outcome.has_plan else math.nan
     return _phase1_of(model, solver, time_limit)
 
 
-def integer_points(
-    task: tuple[list[Scenario], str, float | None], progress: Callable[[int], None] | None = None
-) -> list[Point]:
+def integer_points(task: IntegerTask, progress: Callable[[int], None] | None = None) -> list[Point]:
     """cold_point of each variant of an integer scenario, in order, each phase 1 started from
-    the previous variant's plan (repaired to its budgets; HiGHS and CBC take it as a start)."""
-    variants, solver, time_limit = task
-    points, previous = [], None
+    the task's plan when it gives one (a tornado's base plan), else from the previous variant's
+    (a sweep's last level); repaired to the variant's budgets, HiGHS and CBC take it as a start."""
+    variants, solver, time_limit, *given = task
+    start = given[0] if given else None
+    points, previous = [], start
     for variant in variants:
         optimum = optimise(variant, solver, time_limit, start=previous)
         if optimum.units is None:
             points.append(Point(optimum.status, math.nan, None, "mip"))
         else:
-            previous = optimum.units
+            previous = optimum.units if start is None else start
             units = np.where(optimum.units > 1e-9, optimum.units, 0.0)
             points.append(Point(optimum.status, float(optimum.score), units, "mip"))
         if progress is not None:
             progress(1)
     return points
+
+
+# (variants, solver, time_limit of each solve), and optionally units[o, p, t] of the plan every
+# variant starts from (without it, each starts from the previous variant's plan)
+type IntegerTask = (
+    tuple[list[Scenario], str, float | None] | tuple[list[Scenario], str, float | None, np.ndarray]
+)
 
 
 def _phase1_of(model: lp.Model, solver: str, time_limit: float | None) -> tuple[str, float]:
