@@ -126,3 +126,23 @@ def test_kept_units_below_a_lot_open_the_lot(solver: str) -> None:
     solution = solve(exact(scenario), solver=solver, keep=kept(("A", "P1", 1, 1.0)))
     assert solution.status == "optimal"
     assert solution.allocation["units"].tolist() == pytest.approx([2.0])
+
+
+def test_the_score_of_a_whole_plan_is_its_units_score_exactly() -> None:
+    """Budget 0 buys nothing, so Z is P1's baseline, 8 (P2 weighs 0). HiGHS's MIP held its
+    readiness column 1e-6 above that (its feasibility tolerance) and solve said 8.000001: the
+    score reported is the score of the whole units written in the plan."""
+    from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Settings
+
+    scenario = Scenario(
+        partners=(Partner("P1"), Partner("P2", weight=0.0)),
+        domains=(Domain("D0"),),
+        baseline={("P1", "D0"): 8.0, ("P2", "D0"): 0.0},
+        options=tuple(Option(f"O{k}", "standardization", 0.5, max_units=1.0, whole=True) for k in (0, 1)),
+        effects=(Effect("O1", "D0", 1.0),),
+        budgets=(Budget(1, 0.0),),
+        settings=Settings(weakest_link=0.0, score_cap=20.0),
+    )
+    found = solve(scenario, solver="highs")
+    assert found.status == "optimal"
+    assert found.score == 8.0

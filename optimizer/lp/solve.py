@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..evaluation import evaluate, money_use
 from ..lp import model as lp
+from ..pairs import plan_score
 from ..results import SHORTFALL_COLUMNS, Solution, units_array
 from ..scenario import Scenario
 from .export import export
@@ -184,9 +185,18 @@ def optimise_mip(
     pricing = run(fixed(model, plan), solver, remaining())
     duals = pricing.row_duals() if pricing.status == Status.OPTIMAL else np.zeros(model.row_count)
     prices = budget_prices(model, duals)
-    units = units_of(scenario, model, plan)
+    units = units_of(scenario, model, as_written(model, plan))
     solved = SolvedModel(model, None)
-    return Optimum(status, best, units, prices, message, solved, first.bound, first.gap, lp_bound)
+    score = plan_score(scenario, units)
+    return Optimum(status, score, units, prices, message, solved, first.bound, first.gap, lp_bound)
+
+
+def as_written(model: lp.Model, plan: np.ndarray) -> np.ndarray:
+    """The MIP's plan with its integer columns at whole numbers: HiGHS holds them to within 1e-6
+    (mip_feasibility_tolerance), and a plan is carried out as written, so its score is the score
+    of the whole units, not of the solver's readiness columns (8.000001 for a plan scoring 8)."""
+    integer = model.integrality[: len(plan)] == 1
+    return np.where(integer, np.round(plan), plan)
 
 
 def start_plan(
