@@ -131,7 +131,10 @@ def _chart_rows(ws: Any, placed: list[Any]) -> int:
 def _keep_charts_whole(ws: Any, page_rows: int) -> None:
     """A page break before each chart that would run over the end of its page.
 
-    Pages hold `page_rows` rows; after the first, the repeated header row is one of them.
+    Pages hold `page_rows` rows; after the first, the repeated header row is one of them. The
+    break goes before the blank row above the chart (_place_charts leaves one): on a break at
+    the chart's own top row, LibreOffice drew the chart at the foot of the page before, over its
+    footer, as well as on the new page.
     """
     breaks = []
     start, end = 0, page_rows
@@ -139,8 +142,8 @@ def _keep_charts_whole(ws: Any, page_rows: int) -> None:
         top, rows = placed[0], _chart_rows(ws, placed)
         while top >= end:
             start, end = end, end + page_rows - 1
-        if top + rows > end and top > start:
-            breaks.append(top)
-            start, end = top, top + page_rows - 1
+        if top + rows > end and top - 1 > start:
+            breaks.append(top - 1)
+            start, end = top - 1, top - 1 + page_rows - 1
     if breaks:
         ws.set_h_pagebreaks(breaks)
