@@ -11,16 +11,21 @@ from optimizer.io.checks import (
     check_baseline_complete,
     check_gain_bounds,
     check_lot_sizes,
+    check_pair_rows,
+    check_pair_weight_has_pairs,
+    check_pair_weights,
     check_periods,
     check_positive_sum,
     check_products,
     check_range,
     check_reference,
     check_unique,
+    expand_pairs,
 )
 from optimizer.io.schema import SHEETS_BY_NAME, Column
 from optimizer.io.sheets import RawTable
 from optimizer.io.tables import Checker, Row, Table, as_number, as_text, default, read_table, typed
+from optimizer.scenario import Pair, Settings
 
 
 @pytest.mark.parametrize(
@@ -288,3 +293,100 @@ def test_periods_run_from_one_to_the_number_of_rows() -> None:
         ("expected a period from 1 to 5 (one row per period, no gap)", 4, "period", 0),
         ("expected each period once (already in row 2)", 5, "period", 1),
     ]
+
+
+# --- pairs --------------------------------------------------------------------------------
+
+
+def pair(a: str | None, b: str | None, domain: str | None, **more: object) -> dict[str, object]:
+    return {"partner_a": a, "partner_b": b, "domain": domain, **more}
+
+
+def test_the_problems_of_a_pairs_sheet_in_the_order_they_are_found() -> None:
+    """References, then ranges, then each row against those before it: B-A repeats A-B of
+    row 2; A-A is no pair; A-B in '*' repeats row 2 in C2 (and stops there, LOG unreported)."""
+    pairs = table(
+        "pairs",
+        pair("A", "B", "C2"),
+        pair("B", "A", "C2"),
+        pair("A", "A", "C2"),
+        pair("A", "B", "*"),
+        pair("A", "C", "LOG", score=120.0, weight=-1.0),
+        pair("A", None, "LOG"),
+    )
+    assert checked(check_pair_rows, pairs, ["A", "B"], ["C2", "LOG"], 100.0) == [
+        ("expected a partner of the partners sheet", 6, "partner_b", "C"),
+        ("expected a number from 0 to 100", 6, "score", 120.0),
+        ("expected a number >= 0", 6, "weight", -1.0),
+        (
+            "expected each pair once per domain (already in row 2 for domain 'C2'; "
+            "B-A and A-B are the same pair)",
+            3,
+            "partner_b",
+            "B, A",
+        ),
+        ("expected a partner other than partner_a 'A' (a pair of two)", 4, "partner_b", "A"),
+        ("expected each pair once per domain (already in row 2 for domain 'C2')", 5, "partner_b", "A, B"),
+    ]
+
+
+def test_a_pair_row_names_a_pair_per_domain_with_the_weaker_baseline_by_default() -> None:
+    """A at 10 and 40, B at 30 and 20 in C2 and LOG: A-B in '*' starts at 10 and 20, weight 1."""
+    baseline = {("A", "C2"): 10.0, ("A", "LOG"): 40.0, ("B", "C2"): 30.0, ("B", "LOG"): 20.0}
+    rows = table(
+        "pairs", pair("A", "B", "*", score=None, weight=None), pair("B", "A", "C2", score=5.0, weight=2.0)
+    )
+    assert expand_pairs(rows, baseline, ["C2", "LOG"]) == [
+        (Pair("A", "B", "C2", 10.0, 1.0), 2),
+        (Pair("A", "B", "LOG", 20.0, 1.0), 2),
+        (Pair("B", "A", "C2", 5.0, 2.0), 3),
+    ]
+    assert expand_pairs(None, baseline, ["C2"]) == []
+
+
+def test_pair_weights_and_the_domains_with_pairs_need_a_positive_sum() -> None:
+    pairs = [
+        (Pair("A", "B", "C2", 0.0, 0.0), 2),
+        (Pair("B", "C", "C2", 0.0, 0.0), 3),
+        (Pair("A", "B", "LOG", 0, 1), 4),
+    ]
+    sheet = table("pairs")
+    assert checked(check_pair_weights, sheet, pairs, {"C2": 1.0, "LOG": 1.0}) == [
+        (
+            "expected a positive weight for at least one pair of domain 'C2' "
+            "(pair weights are divided by their sum in each domain)",
+            2,
+            "weight",
+            0.0,
+        )
+    ]
+    assert checked(check_pair_weights, sheet, pairs[2:], {"C2": 1.0, "LOG": 0.0}) == [
+        (
+            "expected pairs in at least one domain of positive weight (domain weights of the domains "
+            "with pairs are divided by their sum; listed: LOG)",
+            None,
+            "domain",
+            None,
+        )
+    ]
+    assert checked(check_pair_weights, sheet, pairs[2:], {"C2": 0.0, "LOG": 1.0}) == []
+    assert checked(check_pair_weights, sheet, [], {"C2": 0.0}) == []
+
+
+def test_a_pair_weight_without_pairs_is_located_at_its_setting() -> None:
+    settings_t = table(
+        "settings", {"key": "currency", "value": "EUR"}, {"key": " Pair_Weight ", "value": 0.3}
+    )
+    problem = (
+        "expected pair_weight 0 or blank without a pairs sheet (a share of the score from pairs needs pairs)",
+        3,
+        "value",
+        0.3,
+    )
+    weighted = Settings(pair_weight=0.3)
+    assert checked(check_pair_weight_has_pairs, settings_t, weighted, None) == [problem]
+    assert checked(check_pair_weight_has_pairs, settings_t, weighted, table("pairs")) == [problem]
+    assert (
+        checked(check_pair_weight_has_pairs, settings_t, weighted, table("pairs", pair("A", "B", "C2"))) == []
+    )
+    assert checked(check_pair_weight_has_pairs, settings_t, Settings(pair_weight=0.0), None) == []
