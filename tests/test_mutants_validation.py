@@ -103,7 +103,7 @@ def problems(table: RawTable, extra: tuple[str, ...] = ()) -> tuple[Table, list[
 def test_a_domains_sheet_read_cell_by_cell() -> None:
     """Headers are matched without case or spaces; a notes column is skipped; a short row is
     blank where it ends."""
-    table, found = problems(raw("domains", (" Domain", "NOTES", "weight"), ("C2", "x", 2.0), ("LOG",)))
+    table, found = problems(raw("domains", (" Domain", "NOTES", "weight"), ("C2", "x", 2.0), ("LOG", "y")))
     assert found == []
     assert [(r.number, r.values) for r in table.rows] == [
         (2, {"domain": "C2", "weight": 2.0}),
@@ -151,7 +151,10 @@ def test_budgets_take_option_types_as_columns() -> None:
     assert table.extra == ["training"]
     assert table.rows[0].values["training"] == 4.0
     assert [p.column for p in found] == ["other"]
-    assert "an option type or one of: period, budget, training;" in found[0].expected
+    assert found[0].expected == (
+        "expected a known column name (unknown column; an option type or one of: period, budget, "
+        "training; notes columns may be named 'notes', 'comment' or start with '#')"
+    )
 
 
 def test_a_star_is_read_only_in_the_partner_domain_and_period_of_targets() -> None:
@@ -313,9 +316,14 @@ def test_the_problems_of_a_pairs_sheet_in_the_order_they_are_found() -> None:
         pair("A", "B", "*"),
         pair("A", "C", "LOG", score=120.0, weight=-1.0),
         pair("A", None, "LOG"),
+        pair(None, "B", "LOG"),
+        pair(None, "B", "LOG"),
+        pair("A", None, "LOG"),  # rows with a blank are skipped, never repeats of each other
+        pair("A", "C", "LOG"),
     )
     assert checked(check_pair_rows, pairs, ["A", "B"], ["C2", "LOG"], 100.0) == [
         ("expected a partner of the partners sheet", 6, "partner_b", "C"),
+        ("expected a partner of the partners sheet", 11, "partner_b", "C"),
         ("expected a number from 0 to 100", 6, "score", 120.0),
         ("expected a number >= 0", 6, "weight", -1.0),
         (
@@ -327,6 +335,7 @@ def test_the_problems_of_a_pairs_sheet_in_the_order_they_are_found() -> None:
         ),
         ("expected a partner other than partner_a 'A' (a pair of two)", 4, "partner_b", "A"),
         ("expected each pair once per domain (already in row 2 for domain 'C2')", 5, "partner_b", "A, B"),
+        ("expected each pair once per domain (already in row 6 for domain 'LOG')", 11, "partner_b", "A, C"),
     ]
 
 
@@ -345,11 +354,9 @@ def test_a_pair_row_names_a_pair_per_domain_with_the_weaker_baseline_by_default(
 
 
 def test_pair_weights_and_the_domains_with_pairs_need_a_positive_sum() -> None:
-    pairs = [
-        (Pair("A", "B", "C2", 0.0, 0.0), 2),
-        (Pair("B", "C", "C2", 0.0, 0.0), 3),
-        (Pair("A", "B", "LOG", 0, 1), 4),
-    ]
+    """C2's one pair weighs 0: its weights cannot be divided by their sum. With pair weights of
+    1, domain weights of 0 in every domain with pairs cannot be either."""
+    pairs = [(Pair("A", "B", "C2", 0.0, 0.0), 2), (Pair("A", "B", "LOG", 0.0, 1.0), 3)]
     sheet = table("pairs")
     assert checked(check_pair_weights, sheet, pairs, {"C2": 1.0, "LOG": 1.0}) == [
         (
@@ -360,16 +367,17 @@ def test_pair_weights_and_the_domains_with_pairs_need_a_positive_sum() -> None:
             0.0,
         )
     ]
-    assert checked(check_pair_weights, sheet, pairs[2:], {"C2": 1.0, "LOG": 0.0}) == [
+    weighted = [(Pair("A", "B", "C2", 0.0, 1.0), 2), *pairs[1:]]
+    assert checked(check_pair_weights, sheet, weighted, {"C2": 0.0, "LOG": 0.0, "X": 1.0}) == [
         (
             "expected pairs in at least one domain of positive weight (domain weights of the domains "
-            "with pairs are divided by their sum; listed: LOG)",
+            "with pairs are divided by their sum; listed: C2, LOG)",
             None,
             "domain",
             None,
         )
     ]
-    assert checked(check_pair_weights, sheet, pairs[2:], {"C2": 0.0, "LOG": 1.0}) == []
+    assert checked(check_pair_weights, sheet, weighted, {"C2": 0.0, "LOG": 1e-9}) == []
     assert checked(check_pair_weights, sheet, [], {"C2": 0.0}) == []
 
 
