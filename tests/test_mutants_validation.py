@@ -271,6 +271,9 @@ def test_every_missing_baseline_is_named_up_to_twenty() -> None:
     )
     assert found[-1][0] == "expected rows for 2 more partner and domain pairs (no baseline)"
     assert len(checked(check_baseline_complete, have, partners[:21], ["D"])) == 20
+    assert checked(check_baseline_complete, have, partners[:22], ["D"])[-1][0] == (
+        "expected rows for 1 more partner and domain pairs (no baseline)"
+    )
 
 
 def test_gain_bounds_and_lot_sizes_may_be_equal() -> None:
@@ -291,10 +294,10 @@ def test_periods_run_from_one_to_the_number_of_rows() -> None:
     assert checked(check_periods, table("budgets")) == [
         ("expected at least one period row", None, None, None)
     ]
-    periods = table("budgets", {"period": 1}, {"period": 3}, {"period": 0}, {"period": 1}, {"period": None})
+    periods = table("budgets", {"period": 1}, {"period": None}, {"period": 3}, {"period": 0}, {"period": 1})
     assert checked(check_periods, periods) == [
-        ("expected a period from 1 to 5 (one row per period, no gap)", 4, "period", 0),
-        ("expected each period once (already in row 2)", 5, "period", 1),
+        ("expected a period from 1 to 5 (one row per period, no gap)", 5, "period", 0),
+        ("expected each period once (already in row 2)", 6, "period", 1),
     ]
 
 
