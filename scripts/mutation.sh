@@ -8,6 +8,9 @@
 #   scripts/mutation.sh optimizer.readiness optimizer.lp.model   # the mutants of these modules
 #   WORK=/tmp/mutation scripts/mutation.sh ...            # keep the copy there: then
 #       (cd /tmp/mutation && /path/to/.venv/bin/mutmut show NAME) shows one mutant's diff
+#   TESTS="tests/test_evaluate.py tests/test_integer_evaluate.py" scripts/mutation.sh optimizer.evaluation
+#                                                         # only these tests, in the copy's pyproject
+#   SKIP="xlsx or sweep_values" scripts/mutation.sh ...   # and deselect these (a pytest -k expression)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/.venv/bin"
@@ -16,6 +19,17 @@ work="${WORK:-$(mktemp -d)}"
 mkdir -p "$work"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$work")
 cd "$work"
+"$bin/python" - "${TESTS:-}" "${SKIP:-}" <<'PY'
+import re, sys
+tests, skip = sys.argv[1].split(), sys.argv[2]
+text = open("pyproject.toml").read()
+if tests:
+    listed = ", ".join(f'"{path}"' for path in tests)
+    text = re.sub(r"pytest_add_cli_args_test_selection = \[[^]]*\]", f"pytest_add_cli_args_test_selection = [{listed}]", text)
+if skip:
+    text = text.replace('"not cbc"', f'"not cbc and not ({skip})"')
+open("pyproject.toml", "w").write(text)
+PY
 patterns=()
 for module in "$@"; do patterns+=("$module.*"); done
 "$bin/mutmut" run --max-children 1 "${patterns[@]}"
