@@ -68,22 +68,37 @@ def money_use(scenario: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
     """Every money limit with what the plan spends against it (no shadow prices: no LP).
 
     Set-up money of the options held in a period counts in its period and type budgets,
-    never in a partner cap: it is spent on no single partner (model.md).
+    never in a partner cap: it is spent on no single partner (model.md). The spend is summed
+    once per kind, by period and name: a mask per limit took most of a medium solve's tables.
     """
-    types = allocation["option"].map({o.id: o.type for o in scenario.options})
+    funded = allocation.assign(type=allocation["option"].map({o.id: o.type for o in scenario.options}))
     setups = setup_table(scenario, allocation)
-    records = []
-    for money in scenario.money_limits():
-        in_period = allocation["period"] == money.period
-        held = setups[setups["period"] == money.period]
-        if money.kind == "period":
-            spent = allocation.loc[in_period, "cost"].sum() + held["setup_cost"].sum()
-        elif money.kind == "type":
-            spent = allocation.loc[in_period & (types == money.name), "cost"].sum()
-            spent += held.loc[held["type"] == money.name, "setup_cost"].sum()
-        else:
-            spent = allocation.loc[in_period & (allocation["partner"] == money.name), "cost"].sum()
-        records.append((money.kind, money.period, money.name, money.limit, float(spent)))
+
+    def spent(by: list[str], with_setups: bool) -> dict[object, float]:
+        total = funded.groupby(by)["cost"].sum()
+        if with_setups:
+            total = total.add(setups.groupby(by)["setup_cost"].sum(), fill_value=0.0)
+        return total.to_dict()
+
+    spend = {
+        "period": spent(["period"], True),
+        "type": spent(["period", "type"], True),
+        "partner": spent(["period", "partner"], False),
+    }
+    records = [
+        (
+            money.kind,
+            money.period,
+            money.name,
+            money.limit,
+            float(
+                spend[money.kind].get(
+                    money.period if money.kind == "period" else (money.period, money.name), 0.0
+                )
+            ),
+        )
+        for money in scenario.money_limits()
+    ]
     table = pd.DataFrame.from_records(records, columns=BUDGET_COLUMNS[:5])
     table["slack"] = table["limit"] - table["spend"]
     table["shadow_price"] = np.nan
