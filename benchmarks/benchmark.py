@@ -551,6 +551,8 @@ def bench_shape(name: str, seed: int, workdir: Path) -> dict[str, Any]:
     out["rest"] = out["whole"] - out["read"] - out["build"] - out["phase1"] - out["phase2"]
     out["options"] = recorder.seen[1]["options"]
     out["lp"] = "{} x {}".format(*recorder.seen[1]["size"][:2])
+    out["pivots_phase1"] = recorder.seen[1]["iterations"]
+    out["pivots_phase2"] = recorder.seen[2]["iterations"] if 2 in recorder.seen else "-"
 
     mps = workdir / f"{name}.mps"
     solving.export(lp.build(scenario), mps)
@@ -558,12 +560,14 @@ def bench_shape(name: str, seed: int, workdir: Path) -> dict[str, Any]:
     read_model(highs, os.fspath(mps))
     out["exported"], out["exported_cpu"] = timed_run(highs)
     out["exported_score"] = -highs.getInfo().objective_function_value  # the MPS minimises -Z
+    out["pivots_exported"] = iterations(highs)
     del highs
 
     highs = build_highs(scenario, lambda: new_highs({}))
     out["plain_lp"] = f"{highs.getNumRow()} x {highs.getNumCol()}"
     out["plain"], out["plain_cpu"] = timed_run(highs)
     out["plain_score"] = highs.getInfo().objective_function_value
+    out["pivots_plain"] = iterations(highs)
     del highs
     gap = max(abs(out["score"] - out[k]) for k in ("exported_score", "plain_score"))
     if gap > 1e-6 * max(1.0, abs(out["score"])):
@@ -608,6 +612,10 @@ def print_grid(rows: list[dict[str, Any]]) -> None:
     ]
     title = "Shapes (seconds, one run; rest = duals, plan, tables; plain = the straightforward LP)"
     print_table(title, header, table)
+    keys = ("pivots_phase1", "pivots_phase2", "pivots_exported", "pivots_plain")
+    pivots = [[r["shape"], *(str(r.get(k, "-")) for k in keys)] for r in rows]
+    header = ["shape", "ours: phase 1", "phase 2", "HiGHS on ours", "HiGHS on plain"]
+    print_table("Iterations (do not depend on the machine's load)", header, pivots)
     options = {json.dumps(r.get("options", {}), sort_keys=True) for r in rows}
     print("HiGHS options of our phase 1, used on the exported model too:", ", ".join(sorted(options)))
 
