@@ -178,6 +178,7 @@ def test_a_cluster_that_loses_all_its_workers_ends_the_study_with_exit_5(tmp_pat
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, "INTEROP_WORKERLESS_SECONDS": "3"},  # not the default 20 s
         )
         time.sleep(15)  # connected, draws submitted and running on the worker
         killed(worker)  # the nanny and its worker at once
@@ -187,5 +188,21 @@ def test_a_cluster_that_loses_all_its_workers_ends_the_study_with_exit_5(tmp_pat
             if process is not None and process.poll() is None:
                 killed(process)
     assert study.returncode == 5, err
-    assert "the cluster lost all workers" in err
+    assert "the cluster lost all workers" in err and "for 3 s" in err
     assert not (tmp_path / "mc.json").exists()
+
+
+@pytest.mark.parametrize("given", ["0", "-1", "soon", "inf", "nan"])
+def test_a_wait_for_workers_that_is_no_number_of_seconds_is_refused(
+    monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    from optimizer.errors import ParamError
+    from optimizer.studies.parallel import workerless_seconds
+
+    monkeypatch.setenv("INTEROP_WORKERLESS_SECONDS", given)
+    with pytest.raises(ParamError, match="INTEROP_WORKERLESS_SECONDS must be a positive number"):
+        workerless_seconds()
+    monkeypatch.setenv("INTEROP_WORKERLESS_SECONDS", "2.5")
+    assert workerless_seconds() == 2.5
+    monkeypatch.delenv("INTEROP_WORKERLESS_SECONDS")
+    assert workerless_seconds() == 20.0

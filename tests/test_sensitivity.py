@@ -159,7 +159,7 @@ def test_every_allowable_range_holds_inside_and_ends_outside(name: str) -> None:
         "small-preset": lambda: generate_preset("small"),
         "generated-5x8": lambda: generate(5, 8, 3, 3, seed=2),
     }[name]()
-    report = sensitivity(scenario)
+    report = sensitivity(scenario, estimates=False)  # the constraints' ranges are the subject
     assert report.ranging and report.message == ""
     checked = 0
     for index, r in enumerate(report.constraints.itertuples(index=False)):
@@ -184,16 +184,16 @@ def test_every_allowable_range_holds_inside_and_ends_outside(name: str) -> None:
 
 @pytest.mark.slow
 def test_raw_basis_ranges_are_within_the_extended_ones() -> None:
-    report = sensitivity(load_scenario("inputs/example.xlsx"))
+    report = sensitivity(load_scenario("inputs/example.xlsx"), estimates=False)
     c = report.constraints
     assert (c["basis_increase"] <= c["allowable_increase"] + 1e-9).all()
     assert (c["basis_decrease"] <= c["allowable_decrease"] + 1e-9).all()
-    raw = sensitivity(load_scenario("inputs/example.xlsx"), extend_ranges=False).constraints
+    raw = sensitivity(load_scenario("inputs/example.xlsx"), extend_ranges=False, estimates=False).constraints
     assert raw["allowable_increase"].tolist() == c["basis_increase"].tolist()
 
 
 def test_units_table_signs_and_entering_order() -> None:
-    report = sensitivity(load_scenario("inputs/example.xlsx"))
+    report = sensitivity(load_scenario("inputs/example.xlsx"), estimates=False)
     u = report.units
     assert len(u) > 0
     # unfunded units lose score when forced in; funded ones below their max are priced at 0

@@ -12,6 +12,7 @@ project must be installed on the scheduler and on every worker.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import signal
@@ -23,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any
 
-from ..errors import SolverError
+from ..errors import ParamError, SolverError
 
 # progress=None: a bar on standard error when it is a terminal; False: silent; or a callable(done, total)
 ProgressArg = Callable[[int, int], None] | bool | None
@@ -176,15 +177,31 @@ def _dask_map[T, R](
 
 
 WORKERLESS_SECONDS = 20.0  # a cluster without a worker this long has lost them: a nanny restarts one sooner
+WORKERLESS_ENV = "INTEROP_WORKERLESS_SECONDS"  # another wait, for a cluster that takes longer to add workers
+
+
+def workerless_seconds() -> float:
+    """How long a study waits on a cluster that has no worker: WORKERLESS_SECONDS, or the seconds
+    INTEROP_WORKERLESS_SECONDS gives (an autoscaling cluster may add its first worker later)."""
+    given = os.environ.get(WORKERLESS_ENV)
+    if given is None:
+        return WORKERLESS_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not seconds > 0 or math.isinf(seconds):
+        raise ParamError(f"{WORKERLESS_ENV} must be a positive number of seconds, got {given!r}")
+    return seconds
 
 
 def _wait_while_workers(
     client: Any, futures: list[Any], address: str, progress: Callable[[int], None] | None
 ) -> None:
     """Wait for every future, reporting each as it completes; SolverError once the cluster has had
-    no worker for WORKERLESS_SECONDS (its tasks would wait for one forever, silently)."""
+    no worker for workerless_seconds() (its tasks would wait for one forever, silently)."""
     index = {future.key: n for n, future in enumerate(futures)}
-    pending, workerless_since = set(futures), None
+    pending, workerless_since, patience = set(futures), None, workerless_seconds()
     while pending:
         done = {future for future in pending if future.done()}
         pending -= done
@@ -197,10 +214,10 @@ def _wait_while_workers(
             workerless_since = None
         elif workerless_since is None:
             workerless_since = time.monotonic()
-        elif time.monotonic() - workerless_since > WORKERLESS_SECONDS:
+        elif time.monotonic() - workerless_since > patience:
             raise SolverError(
                 f"the cluster lost all workers: the Dask scheduler at {address} has had none for "
-                f"{WORKERLESS_SECONDS:.0f} s; start workers, or run without --scheduler"
+                f"{patience:g} s; start workers, or run without --scheduler"
             )
 
 
