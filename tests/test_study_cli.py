@@ -117,7 +117,7 @@ def test_sensitivity_json_and_html(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_sensitivity_basis_ranges_are_the_unextended_ones(runner: CliRunner) -> None:
-    study = ["sensitivity", str(EXAMPLE_XLSX), "--no-estimate-ranges"]  # the constraints' ranges are the subject
+    study = ["sensitivity", str(EXAMPLE_XLSX), "--no-estimate-ranges"]  # constraint ranges are the subject
     _, full = run_json(runner, [*study, "-o", "full.json"])
     _, basis = run_json(runner, [*study, "-o", "basis.json", "--basis-ranges"])
     assert full["extended_ranges"] is True and basis["extended_ranges"] is False and basis["ranging"]
