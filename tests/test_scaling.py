@@ -140,3 +140,21 @@ def test_rounding_noise_reads_as_zero_on_any_scale() -> None:
     assert on_scale(-3.55e-15, 100.0) == "0.0"
     assert on_scale(-3.55e-15 * 1e-8, 1e-6) == "0"
     assert on_scale(20.200000000000003, 50.0) == "20.2"
+
+
+@pytest.mark.parametrize(
+    ("scaled", "named"),
+    [
+        (lambda s: readiness_times(s, 1e-8), "readiness of magnitude about"),
+        (lambda s: money_times(s, 1e8), "money"),
+    ],
+)
+def test_cbc_is_refused_where_only_a_scaled_lp_is_right(example: Scenario, scaled, named: str) -> None:  # noqa: ANN001
+    """CBC gets the LP unscaled, so with readiness in units of 1e-8 its absolute tolerances would
+    pick the plan (as HiGHS's did); it is refused with a sentence naming HiGHS instead of
+    answering. The example as it is solves with CBC as before."""
+    from optimizer.errors import ParamError
+
+    with pytest.raises(ParamError, match=f"CBC cannot be trusted with {named}.*--solver highs"):
+        solve(scaled(example), solver="cbc")
+    assert solve(example, solver="cbc").status == "optimal"

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import SolverError
+from ..errors import ParamError, SolverError
 from . import model as lp
 from .highs import quiet_stdout
+from .scaling import UNSCALED, scaling
 from .status import Run, Status
 
 if TYPE_CHECKING:
@@ -26,6 +27,32 @@ def installed() -> bool:
     import pulp
 
     return bool(pulp.getSolver(NAME, msg=False).available())
+
+
+def run_lp(model: lp.Model, time_limit: float | None) -> Run:
+    """An LP solved by CBC from scratch; refused (`within_tolerances`) when its units are extreme."""
+    within_tolerances(model)
+    return run(to_pulp(model), model.maximise, time_limit)
+
+
+def within_tolerances(model: lp.Model) -> None:
+    """ParamError when readiness or money needs scaling to unit magnitude (lp.scaling): CBC is given
+    the LP as built, and its absolute tolerances (1e-7) would then decide the plan, as HiGHS's did
+    before it was given the LP scaled (issue 14: a plan 4 % below the optimum called optimal)."""
+    factors = scaling(model)
+    if factors.identity:
+        return
+    low, high = UNSCALED
+    quantities = [
+        f"{what} of magnitude about {factor:.0e}"
+        for what, factor in (("readiness", factors.readiness), ("money", factors.money))
+        if factor != 1.0
+    ]
+    raise ParamError(
+        f"CBC cannot be trusted with {' and '.join(quantities)}: its tolerances are absolute, and it "
+        f"is given the LP in the scenario's units (only HiGHS is given it scaled). Choose --solver "
+        f"highs, or state readiness and money in units where they lie within [{low:g}, {high:g}]"
+    )
 
 
 def to_pulp(model: lp.Model) -> Problem:
@@ -91,6 +118,7 @@ def run_mip(model: lp.Model, time_limit: float | None, gap: float, start: np.nda
     """The MIP solved by CBC to relative gap `gap`, from the plan `start` (column values) when
     given. `bound` and `gap` stay None: PuLP's best_bound (read from CBC's log) came back equal
     to the plan's value where CBC's log said otherwise; an optimal status means within `gap`."""
+    within_tolerances(model)
     problem = to_pulp(model)
     if start is not None:
         for variable, value in zip(problem[1], start.tolist(), strict=True):

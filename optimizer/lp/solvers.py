@@ -56,7 +56,7 @@ SOLVERS: dict[str, Solver] = {
         "cbc",
         "CBC",
         cbc.installed,
-        lambda model, seconds: cbc.run(cbc.to_pulp(model), model.maximise, seconds),
+        cbc.run_lp,
         cbc.least_money,
         cbc.run_mip,
         False,
