@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario
 from optimizer.studies.montecarlo import draw_gains
@@ -45,6 +44,8 @@ def test_draws_have_the_triangular_mean_and_variance(gains: np.ndarray) -> None:
 
 
 def test_draws_pass_a_kolmogorov_smirnov_test_against_the_triangle(gains: np.ndarray) -> None:
+    from scipy import stats  # here, not at collection: it takes a second to import on every core
+
     triangle = stats.triang(c=(MODE - LOW) / (HIGH - LOW), loc=LOW, scale=HIGH - LOW)
     assert stats.kstest(gains, triangle.cdf).pvalue > 1e-3
     assert stats.kstest(gains, stats.uniform(LOW, HIGH - LOW).cdf).pvalue < 1e-6
