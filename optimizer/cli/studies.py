@@ -209,10 +209,13 @@ def tornado(
     workers: int | None,
     scheduler: str | None,
 ) -> None:
-    """Move each parameter down and up by DELTA, one at a time, and rank them by the score's swing.
+    """Move each parameter down and up by DELTA, one at a time, and rank what it changes.
 
-    Parameters: each period's budget, each option's unit cost and gains, each
-    domain's weight, each partner's effectiveness, and weakest_link.
+    Facts (each period's budget, each option's unit cost and gains, each
+    partner's effectiveness) are ranked by the swing of the optimal score.
+    Value judgements (each domain's and partner's weight, weakest_link) change
+    the yardstick, not what can be achieved: they are shown apart, ranked by
+    the money the plan moves from the base plan.
 
     \b
     Examples:
