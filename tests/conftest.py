@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+
+if TYPE_CHECKING:
+    from test_validate import Inputs
 
 # Compiled modules and pytest's rewritten test modules are kept in __pycache__ (git ignores it)
 # even where PYTHONDONTWRITEBYTECODE is set, as on these machines: without, each core compiled
@@ -29,3 +33,19 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
     return CliRunner()
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Inputs:
+    """The example as a CSV folder, ready to break (test_validate.Inputs)."""
+    from test_validate import Inputs
+
+    return Inputs(tmp_path, "csv")
+
+
+@pytest.fixture(params=["csv", "xlsx"])
+def both(tmp_path: Path, request: pytest.FixtureRequest) -> Inputs:
+    """The example to break, loaded once as a CSV folder and once as a workbook."""
+    from test_validate import Inputs
+
+    return Inputs(tmp_path, request.param)

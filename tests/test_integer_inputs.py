@@ -2,7 +2,8 @@
 
 Each broken cell is located like every other input problem (file, sheet, row, column, value,
 expectation); the example, which uses none of them, loads with the defaults. Uses the Inputs
-helper of test_validate, which copies inputs/example/ and edits it with the csv module.
+helper of test_validate, which copies inputs/example/ and edits it with the csv module
+(fixtures `inputs` and `both`, in conftest).
 """
 
 from __future__ import annotations
@@ -15,16 +16,6 @@ from test_validate import Inputs
 
 from optimizer.io.template import scenario_tables, write_scenario
 from optimizer.io.validate import load_scenario
-
-
-@pytest.fixture
-def inputs(tmp_path: Path) -> Inputs:
-    return Inputs(tmp_path, "csv")
-
-
-@pytest.fixture(params=["csv", "xlsx"])
-def both(tmp_path: Path, request: pytest.FixtureRequest) -> Inputs:
-    return Inputs(tmp_path, request.param)
 
 
 def with_lump_columns(inputs: Inputs) -> None:

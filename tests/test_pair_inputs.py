@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from test_validate import Inputs
 
 from optimizer.io.template import write_scenario
@@ -17,11 +16,6 @@ from optimizer.io.validate import load_scenario
 from optimizer.scenario import Pair
 
 PAIRS_HEADER = ["partner_a", "partner_b", "domain", "score", "weight"]
-
-
-@pytest.fixture(params=["csv", "xlsx"])
-def both(tmp_path: Path, request: pytest.FixtureRequest) -> Inputs:
-    return Inputs(tmp_path, request.param)
 
 
 def with_pairs(inputs: Inputs, *rows: list[str]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_pair_inputs import both, with_pairs  # noqa: F401 (both is a fixture)
+from test_pair_inputs import with_pairs
 from test_validate import Inputs
 
 from optimizer.io.template import write_scenario

@@ -233,18 +233,6 @@ def same(found: object, wanted: object) -> bool:
     return found == wanted
 
 
-@pytest.fixture
-def inputs(tmp_path: Path) -> Inputs:
-    """The example as a CSV folder, ready to break."""
-    return Inputs(tmp_path, "csv")
-
-
-@pytest.fixture(params=["csv", "xlsx"])
-def both(tmp_path: Path, request: pytest.FixtureRequest) -> Inputs:
-    """The example to break, loaded once as a CSV folder and once as a workbook."""
-    return Inputs(tmp_path, request.param)
-
-
 @pytest.fixture(scope="module")
 def reference() -> Scenario:
     return load_scenario(EXAMPLE)
