@@ -195,8 +195,7 @@ def as_written(model: lp.Model, plan: np.ndarray) -> np.ndarray:
     """The MIP's plan with its integer columns at whole numbers: HiGHS holds them to within 1e-6
     (mip_feasibility_tolerance), and a plan is carried out as written, so its score is the score
     of the whole units, not of the solver's readiness columns (8.000001 for a plan scoring 8)."""
-    integer = model.integrality[: len(plan)] == 1
-    return np.where(integer, np.round(plan), plan)
+    return np.where(model.integrality == 1, np.round(plan), plan)
 
 
 def start_plan(
