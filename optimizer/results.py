@@ -24,6 +24,7 @@ BUDGET_COLUMNS = ["kind", "period", "name", "limit", "spend", "slack", "shadow_p
 SHORTFALL_COLUMNS = ["partner", "domain", "period", "min_score", "reached", "shortfall", "row"]
 SETUP_COLUMNS = ["option", "type", "period", "setup_cost"]
 VIOLATION_COLUMNS = ["kind", "option", "type", "partner", "domain", "period", "limit", "actual", "excess"]
+PLAN_TOLERANCE = 1e-9  # units at or below this are solver noise, not part of the plan
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ class Solution:
     ) -> Solution:
         """The Solution of units[o, p, t], every table a planner reads recomputed from the plan
         itself. `money` makes the budget-use table from the allocation (None: no table, no plan);
-        `started` is the perf_counter time the work began."""
+        `started` is the perf_counter time the work began. Units the allocation leaves out as
+        solver noise are left out of readiness too, so the two tables tell the same plan."""
+        units = np.where(units > PLAN_TOLERANCE, units, 0.0)
         allocation = allocation_table(scenario, units)
         return cls(
             status=Status(status),
@@ -165,7 +168,9 @@ def units_array(scenario: Scenario, allocation: pd.DataFrame) -> np.ndarray:
     return units
 
 
-def allocation_table(scenario: Scenario, units: np.ndarray, tolerance: float = 1e-9) -> pd.DataFrame:
+def allocation_table(
+    scenario: Scenario, units: np.ndarray, tolerance: float = PLAN_TOLERANCE
+) -> pd.DataFrame:
     """Tidy allocation with the cost of each row (c_o * kappa_p * units)."""
     o, p, t = np.nonzero(units > tolerance)
     money = readiness.unit_money(scenario)

@@ -23,7 +23,7 @@ from optimizer.errors import ParamError
 from optimizer.io.template import write_scenario, write_template
 from optimizer.io.validate import load_scenario
 from optimizer.lp.solve import solve
-from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario
+from optimizer.scenario import Budget, Domain, Effect, Option, Partner, Scenario, Settings, Target
 
 FEW = settings(max_examples=15, deadline=None)
 SOME = settings(max_examples=30, deadline=None)
@@ -149,9 +149,24 @@ def test_raising_a_budget_never_lowers_the_score(scenario: Scenario, data: st.Da
 # --- 3. readiness within its bounds; the score is the plan's -----------------------------
 
 
+# Found by hypothesis in CI: HiGHS leaves 5.6e-10 units of O in period 1 for A. The allocation
+# drops them as noise (<= 1e-9), so readiness must not count them either (it once showed 8.3e-9).
+NOISE_BELOW_THE_ALLOCATION = Scenario(
+    partners=(Partner("A"), Partner("B", weight=0.0), Partner("C", weight=0.0, effectiveness=0.12)),
+    domains=(Domain("D0", weight=0.0), Domain("D1")),
+    baseline={(p, d): 0.0 for p in "ABC" for d in ("D0", "D1")},
+    options=(Option("O", "training", 1.0),),
+    effects=(Effect("O", "D1", 15.0),),
+    budgets=(Budget(1, 1.0), Budget(2, 7.0)),
+    targets=(Target("C", "D1", 1, 1.799999999),),
+    settings=Settings(weakest_link=0.0, level_thresholds=(0.0, 1.0, 2.0)),
+)
+
+
 @pytest.mark.slow
 @MANY
 @given(scenarios())
+@example(NOISE_BELOW_THE_ALLOCATION)
 def test_readiness_and_score_lie_within_their_bounds(scenario: Scenario) -> None:
     solution = optimal(scenario)
     cap = scenario.settings.score_cap
