@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from test_validate import Inputs
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
 # test starts compiled the package again.
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+# Property tests draw new scenarios on every run here, to keep finding cases; CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci) draws the same ones each time, so a landing never hangs on a lucky draw.
+# A case found here goes into the test as an @example: it is then checked in CI too.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(params=["highs", "cbc"])
