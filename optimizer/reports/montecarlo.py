@@ -166,7 +166,8 @@ def sections(result: MonteCarloResult) -> list[Section]:
                 Table(
                     ["pair", "domain", "planned", "mean", "p5", "median", "p95"],
                     [
-                        [f"{r.partner_a}–{r.partner_b}", r.domain, *(cell(x, 1) for x in r[3:])]
+                        [f"{r.partner_a}–{r.partner_b}", r.domain]
+                        + [cell(x, 1) for x in (r.planned, r.mean, r.p5, r.p50, r.p95)]
                         for r in weakest_first.itertuples(index=False)
                     ],
                 ),
