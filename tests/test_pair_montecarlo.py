@@ -6,14 +6,18 @@ triangular(gain_low, gain, gain_high); its bounds are read and checked like the 
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from click.testing import CliRunner
 from test_pair_inputs import with_pairs
 from test_validate import Inputs
 
+from optimizer.cli import main
 from optimizer.io.template import write_scenario
 from optimizer.io.validate import load_scenario
 from optimizer.scenario import Budget, Domain, Effect, Option, Pair, Partner, Scenario, Settings
@@ -129,3 +133,85 @@ def test_pair_gain_bounds_are_read_and_written_back(tmp_path: Path) -> None:
     for target in (tmp_path / "again.xlsx", tmp_path / "again"):
         write_scenario(scenario, target)
         assert load_scenario(target) == scenario
+
+
+def certain_partner_gain() -> Scenario:
+    """joint_only with a certain partner gain of 3 beside the uncertain pair gain triangular(1, 2, 4):
+    the base plan (5 units for each partner, 5 joint units) leaves the pair at 20 + 5 h in the final
+    (only) period, an affine image of the drawn pair gain h alone."""
+    return replace(joint_only(), effects=(replace(joint_only().effects[0], gain=3.0),))
+
+
+def test_monte_carlo_pair_readiness_is_the_affine_image_of_the_drawn_pair_gain() -> None:
+    """planned = 20 + 5 x 2 = 30; mean near 20 + 5 (1 + 2 + 4) / 3 = 31.67: the sd of 5 h is
+    5 sqrt(7/18) = 3.12, so 4 standard errors over 100 draws are 1.25. Percentiles are taken with
+    linear interpolation, which an increasing affine map keeps: p = 20 + 5 percentile(h) exactly."""
+    scenario = certain_partner_gain()
+    result = monte_carlo(scenario, n=100, seed=8, workers=1, progress=False)
+    h = draw_gains(scenario, 100, seed=8)[:, 1]
+    (row,) = result.pairs.to_dict("records")
+    assert (row["partner_a"], row["partner_b"], row["domain"]) == ("A", "B", "land")
+    assert row["planned"] == pytest.approx(30.0)
+    assert row["mean"] == pytest.approx(20 + 5 * (1 + 2 + 4) / 3, abs=4 * 5 * np.sqrt(7 / 18) / np.sqrt(100))
+    assert row["mean"] == pytest.approx(20 + 5 * h.mean())
+    for q in (5, 50, 95):
+        assert row[f"p{q}"] == pytest.approx(20 + 5 * np.percentile(h, q)), q
+
+
+@pytest.mark.slow
+def test_monte_carlo_pair_table_does_not_depend_on_workers() -> None:
+    one, two = (
+        monte_carlo(certain_partner_gain(), n=8, seed=2, workers=w, chunk_size=2, progress=False).pairs
+        for w in (1, 2)
+    )
+    pd.testing.assert_frame_equal(one, two)
+    assert one.loc[0, "p5"] < one.loc[0, "p95"]  # the draws differ
+
+
+def test_monte_carlo_without_pairs_has_an_empty_pair_table() -> None:
+    scenario = replace(
+        joint_only(),
+        pairs=(),
+        settings=Settings(),
+        effects=(Effect("bil", "land", 1.0, gain_low=0.5, gain_high=2.0),),
+    )
+    result = monte_carlo(scenario, n=3, seed=0, workers=1, progress=False)
+    assert result.pairs.empty
+    assert list(result.pairs.columns) == [
+        "partner_a",
+        "partner_b",
+        "domain",
+        "planned",
+        "mean",
+        "p5",
+        "p50",
+        "p95",
+    ]
+
+
+@pytest.mark.slow
+def test_monte_carlo_pair_table_in_every_output(runner: CliRunner) -> None:
+    write_scenario(certain_partner_gain(), Path("joint.xlsx"))
+    args = ["montecarlo", "joint.xlsx", "-n", "20", "--seed", "4", "--workers", "1"]
+    result = runner.invoke(main, [*args, "-o", "mc.json", "--json"])
+    assert result.exit_code == 0, result.output
+    h = draw_gains(certain_partner_gain(), 20, seed=4)[:, 1]
+    (row,) = json.loads(result.stdout)["tables"]["pairs"]
+    assert row == {
+        "partner_a": "A",
+        "partner_b": "B",
+        "domain": "land",
+        "planned": pytest.approx(30.0),
+        "mean": pytest.approx(20 + 5 * h.mean()),
+        **{f"p{q}": pytest.approx(20 + 5 * np.percentile(h, q)) for q in (5, 50, 95)},
+    }
+    weakest = f"Weakest pair at p5: A–B in land, {20 + 5 * np.percentile(h, 5):.1f} (planned 30.0)"
+    assert weakest in result.stderr
+    result = runner.invoke(main, [*args, "-o", "mc.xlsx", "--html", "mc.html"])
+    assert result.exit_code == 0, result.output
+    assert weakest in result.stdout
+    sheet = pd.read_excel("mc.xlsx", sheet_name="pairs", engine="calamine")
+    assert sheet["p50"].tolist() == [pytest.approx(20 + 5 * np.percentile(h, 50))]
+    assert "Pair readiness the base plan reaches in the final period" in Path("mc.html").read_text()
+    assert runner.invoke(main, [*args, "-o", "out"]).exit_code == 0
+    assert pd.read_csv("out/pairs.csv")["planned"].tolist() == [pytest.approx(30.0)]

@@ -11,17 +11,21 @@ plan, ab 5 in period 1 and ac 5 in period 2, reaches Z = 45.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from optimizer.cli import main
 from optimizer.errors import InputError
 from optimizer.io.actuals import Actuals, load_actuals
 from optimizer.io.validate import load_scenario
 from optimizer.scenario import Budget, Domain, Effect, Option, Pair, Partner, Scenario, Settings
 from optimizer.studies.replan import replan
 
+EXAMPLE_PAIRS = str(Path(__file__).resolve().parents[1] / "inputs" / "example-pairs.xlsx")
 ADOPTED = pd.DataFrame(
     {
         "option": ["ab", "ab", "ac", "ac"],
@@ -163,3 +167,120 @@ def test_a_pair_measurement_without_a_pairs_sheet_is_located(tmp_path: Path) -> 
             "(blank partner_b: the partner's own readiness)",
         )
     ]
+
+
+def bilateral(score_cap: float = 100.0) -> Scenario:
+    """A (baseline 20, effectiveness 1) and B (25, effectiveness 0.5) in one domain, the pair A-B at 30;
+    one bilateral exercise (1 a unit, gain 1, pair gain 2), three periods of budget 10."""
+    return Scenario(
+        partners=(Partner("A"), Partner("B", effectiveness=0.5)),
+        domains=(Domain("land"),),
+        baseline={("A", "land"): 20.0, ("B", "land"): 25.0},
+        options=(Option("bil", "training", 1.0),),
+        effects=(Effect("bil", "land", 1.0, pair_gain=2.0),),
+        budgets=(Budget(1, 10.0), Budget(2, 10.0), Budget(3, 10.0)),
+        settings=Settings(score_cap=score_cap, pair_weight=0.5),
+        pairs=(Pair("A", "B", "land", 30.0),),
+    )
+
+
+BILATERAL_ADOPTED = pd.DataFrame(
+    {
+        "option": ["bil"] * 4,
+        "partner": ["A", "B", "A", "B"],
+        "period": [1, 1, 2, 2],
+        "units": [4.0, 3.0, 3.0, 3.0],
+    }
+)
+
+
+@pytest.mark.parametrize(("score_cap", "predicted"), [(100.0, 35.0), (34.0, 34.0)])
+def test_a_measured_pair_beside_the_pair_readiness_the_funded_units_predict(
+    score_cap: float, predicted: float
+) -> None:
+    """The adopted plan has A 4 and B 3 units in period 1, 3 each in period 2; B really took 2 in
+    period 1 (period 2 went as adopted). Joint units are min(x_A, x_B): 2 in period 1 and 3 in period
+    2, so by the end of period 2 the pair has 30 + (2 + 3) x 2 x min(1, 0.5) = 35 (the adopted plan
+    would have said 30 + 6 x 2 x 0.5 = 36). Measured 33, written B-A: difference 33 - 35 = -2.
+    With score_cap 34 the prediction is counted as the pair score counts it: min(35, 34) = 34."""
+    spent = pd.DataFrame(
+        {"option": ["bil", "bil"], "partner": ["A", "B"], "period": [1, 1], "units": [4.0, 2.0]}
+    )
+    measured_pairs = pd.DataFrame(
+        [("B", "A", "land", 2, 33.0)], columns=["partner_a", "partner_b", "domain", "period", "score"]
+    )
+    no_partner_rows = pd.DataFrame([], columns=["partner", "domain", "period", "score"])
+    result = replan(
+        bilateral(score_cap), BILATERAL_ADOPTED, Actuals(spent, no_partner_rows, measured_pairs), 3
+    )
+    assert result.pair_evaluation.to_dict("records") == [
+        {
+            "partner_a": "B",
+            "partner_b": "A",
+            "domain": "land",
+            "period": 2,
+            "predicted": pytest.approx(predicted),
+            "measured": 33.0,
+            "difference": pytest.approx(33.0 - predicted),
+        }
+    ]
+    assert result.evaluation.empty and result.effectiveness.empty  # the fit stays partner-only
+
+
+def test_the_pair_evaluation_is_empty_when_no_pair_is_measured() -> None:
+    result = replan(triangle(), ADOPTED, actuals(), 2)
+    assert result.pair_evaluation.empty
+    assert list(result.pair_evaluation.columns) == [
+        "partner_a",
+        "partner_b",
+        "domain",
+        "period",
+        "predicted",
+        "measured",
+        "difference",
+    ]
+
+
+@pytest.mark.slow
+def test_replan_reports_a_measured_pair_in_every_output(runner: CliRunner) -> None:
+    """The example with pairs, solved and adopted; the first two periods went as planned except that
+    the first pair of the pairs sheet measured 3 points below the plan's own pair readiness at the end
+    of period 2 (the plan's `pairs` sheet: the prediction from the units really funded)."""
+    assert runner.invoke(main, ["solve", EXAMPLE_PAIRS, "-o", "plan.xlsx"]).exit_code == 0
+    plan = pd.read_excel("plan.xlsx", sheet_name=None, engine="calamine")
+    allocation = plan["allocation"]
+    Path("actuals").mkdir()
+    allocation[allocation["period"] < 3][["option", "partner", "period", "units"]].to_csv(
+        "actuals/spent.csv", index=False
+    )
+    pair = plan["pairs"][plan["pairs"]["period"] == 2].iloc[0]
+    assert 3 <= pair["score"] < 100
+    with Path("actuals/measured.csv").open("w", newline="") as out:
+        csv.writer(out).writerows(
+            [
+                ["partner", "partner_b", "domain", "period", "score"],
+                [pair["partner_a"], pair["partner_b"], pair["domain"], 2, pair["score"] - 3],
+            ]
+        )
+    args = ["replan", EXAMPLE_PAIRS, "--plan", "plan.xlsx", "--actuals", "actuals", "--from", "3"]
+    result = runner.invoke(main, [*args, "-o", "replan.xlsx", "--html", "replan.html"])
+    assert result.exit_code == 0, result.output
+    who = f"{pair['partner_a']}–{pair['partner_b']}, {pair['domain']}, period 2"
+    assert f"Measured against predicted: 1 pair cell, largest difference -3.0 ({who})" in result.output
+    (row,) = pd.read_excel("replan.xlsx", sheet_name="pair_evaluation", engine="calamine").to_dict("records")
+    assert row["predicted"] == pytest.approx(pair["score"]) and row["difference"] == pytest.approx(-3.0)
+    assert "Scatter of 1 measured pair readiness cell against" in Path("replan.html").read_text()
+    data = json.loads(runner.invoke(main, [*args, "-o", "replan.json", "--json"]).stdout)
+    assert data["pair_evaluation"] == [
+        {
+            "partner_a": pair["partner_a"],
+            "partner_b": pair["partner_b"],
+            "domain": pair["domain"],
+            "period": 2,
+            "predicted": pytest.approx(pair["score"]),
+            "measured": pytest.approx(pair["score"] - 3),
+            "difference": pytest.approx(-3.0),
+        }
+    ]
+    assert runner.invoke(main, [*args, "-o", "out"]).exit_code == 0
+    assert (Path("out") / "pair_evaluation.csv").exists()

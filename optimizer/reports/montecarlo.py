@@ -1,4 +1,5 @@
-"""A Monte Carlo study in a report: its tables, workbook histograms, HTML sections and picture."""
+"""A Monte Carlo study in a report: its tables (`pairs` with pairs only, as a plan's pair tables),
+workbook histograms, HTML sections and picture."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def tables(result: MonteCarloResult) -> list[SheetTable]:
         frame_table("histogram", histogram(result)),
         frame_table("options", result.options),
         frame_table("targets", result.targets),
+        *([frame_table("pairs", result.pairs)] if len(result.pairs) else []),  # with pairs only
         frame_table("draws", result.draws),
     ]
 
@@ -154,6 +156,23 @@ def sections(result: MonteCarloResult) -> list[Section]:
                         for r in targets.itertuples(index=False)
                     ],
                 ),
+            )
+        )
+    if len(result.pairs):
+        weakest_first = result.pairs.sort_values("p5", kind="stable")
+        sections.append(
+            Section(
+                "Pair readiness the base plan reaches in the final period",
+                Table(
+                    ["pair", "domain", "planned", "mean", "p5", "median", "p95"],
+                    [
+                        [f"{r.partner_a}–{r.partner_b}", r.domain]
+                        + [cell(x, 1) for x in (r.planned, r.mean, r.p5, r.p50, r.p95)]
+                        for r in weakest_first.itertuples(index=False)
+                    ],
+                ),
+                note="Counted pair readiness of the base plan under each draw's gains and pair gains "
+                "(planned: with the gains as written), weakest at p5 first.",
             )
         )
     return sections

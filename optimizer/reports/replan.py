@@ -2,8 +2,8 @@
 
 The re-planned plan itself is reported as any plan is (`plan`, `html`); this module adds the re-plan's
 tables (a sheet or CSV file each), its JSON keys (`money_moved`, `changes`, `evaluation`,
-`effectiveness`, `kept`), its HTML sections (a picture of predicted against measured readiness) and
-its lines in the terminal.
+`pair_evaluation` with pairs, `effectiveness`, `kept`), its HTML sections (a picture of predicted
+against measured readiness, partners and pairs) and its lines in the terminal.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .pictures import Pictures
 from .plan import Extras, report_files, to_json, write_report
 from .records import VIOLATION_COLUMNS, Column, ReportTable, cell_value, table_records
 from .text import summary
-from .theme import BLUE, cell, clean_text, plural
+from .theme import BLUE, ORANGE, cell, clean_text, plural
 
 CHANGE_COLUMNS = (
     Column("option", "text"),
@@ -39,19 +39,21 @@ EVALUATION_COLUMNS = (
     Column("measured", "score"),
     Column("difference", "score"),
 )
+PAIR_EVALUATION_COLUMNS = (Column("partner_a", "text"), Column("partner_b", "text"), *EVALUATION_COLUMNS[1:])
 EFFECTIVENESS_COLUMNS = (Column("partner", "text"), Column("factor", "ratio"), Column("cells", "int"))
 
 
 def replan_tables(result: Replan) -> dict[str, ReportTable]:
-    """The re-plan's own tables, by sheet (and CSV file) name."""
-    return {
-        name: (columns, table_records(frame, columns))
-        for name, columns, frame in (
-            ("changes", CHANGE_COLUMNS, result.changes),
-            ("evaluation", EVALUATION_COLUMNS, result.evaluation),
-            ("effectiveness", EFFECTIVENESS_COLUMNS, result.effectiveness),
-        )
-    }
+    """The re-plan's own tables, by sheet (and CSV file) name; `pair_evaluation` with pairs only,
+    as the plan's pair tables."""
+    tables = [
+        ("changes", CHANGE_COLUMNS, result.changes),
+        ("evaluation", EVALUATION_COLUMNS, result.evaluation),
+        ("effectiveness", EFFECTIVENESS_COLUMNS, result.effectiveness),
+    ]
+    if result.solution.scenario.pairs:
+        tables.insert(2, ("pair_evaluation", PAIR_EVALUATION_COLUMNS, result.pair_evaluation))
+    return {name: (columns, table_records(frame, columns)) for name, columns, frame in tables}
 
 
 def future_violations(result: Replan) -> pd.DataFrame:
@@ -102,16 +104,28 @@ def replan_sections(result: Replan) -> list[Section]:
                 note=note,
             )
         )
-    if len(result.evaluation):
+    partner_cells, pair_cells = len(result.evaluation), len(result.pair_evaluation)
+    if partner_cells or pair_cells:
+        counted = " and ".join(
+            text
+            for n, text in (
+                (partner_cells, plural(partner_cells, "measured partner readiness cell")),
+                (pair_cells, plural(pair_cells, "measured pair readiness cell")),
+            )
+            if n
+        )
         sections.append(
             Section(
                 "Measured against predicted readiness",
-                _measured_figure(result.evaluation),
-                alt=f"Scatter of {len(result.evaluation)} measured readiness cells against the model's "
-                "prediction; points below the diagonal did worse than predicted.",
-                note="Each point is one partner, domain and period; below the diagonal is below prediction.",
+                _measured_figure(result.evaluation, result.pair_evaluation),
+                alt=f"Scatter of {counted} against the model's prediction; points below the diagonal "
+                "did worse than predicted.",
+                note="Each blue dot is one partner, domain and period"
+                + (", each orange triangle one pair, domain and period" if pair_cells else "")
+                + "; below the diagonal is below prediction.",
             )
         )
+    if partner_cells:
         rows = [[r.partner, cell(r.factor), r.cells] for r in result.effectiveness.itertuples(index=False)]
         note = (
             "Re-planned with these factors."
@@ -124,15 +138,25 @@ def replan_sections(result: Replan) -> list[Section]:
     return sections
 
 
-def _measured_figure(evaluation: pd.DataFrame) -> bytes:
+def _measured_figure(evaluation: pd.DataFrame, pair_evaluation: pd.DataFrame) -> bytes:
+    """Measured against predicted: partner cells as blue dots, pair cells as orange triangles."""
+    both = pd.concat([evaluation[["predicted", "measured"]], pair_evaluation[["predicted", "measured"]]])
     pictures = Pictures()
     with pictures.context():
         fig = pictures.Figure(figsize=(4.2, 4.0))
         ax = fig.add_subplot()
-        low = float(min(evaluation["predicted"].min(), evaluation["measured"].min()))
-        high = float(max(evaluation["predicted"].max(), evaluation["measured"].max()))
+        low, high = float(both.min().min()), float(both.max().max())
         ax.plot([low, high], [low, high], color="#777777", linestyle="--", linewidth=1)
-        ax.scatter(evaluation["predicted"], evaluation["measured"], s=14, color=BLUE)
+        for table, colour, marker, label in (
+            (evaluation, BLUE, "o", "partner"),
+            (pair_evaluation, ORANGE, "^", "pair"),
+        ):
+            if len(table):
+                ax.scatter(
+                    table["predicted"], table["measured"], s=14, color=colour, marker=marker, label=label
+                )
+        if len(evaluation) and len(pair_evaluation):
+            ax.legend(loc="upper left")
         ax.set_xlabel("predicted readiness")
         ax.set_ylabel("measured readiness")
         fig.tight_layout()
@@ -173,16 +197,29 @@ def replan_summary(result: Replan) -> str:
             f"spend {kept.spend:.1f}{money} ({extra:+.1f})"
             + (f", breaking {plural(broken, 'rule')}" if broken else "")
         )
-    if len(result.evaluation):
-        worst = result.evaluation.loc[result.evaluation["difference"].abs().idxmax()]
-        lines.append(
-            f"Measured against predicted: {plural(len(result.evaluation), 'cell')}, largest difference "
-            f"{worst['difference']:+.1f} ({clean_text(worst['partner'])}, {clean_text(worst['domain'])}, "
-            f"period {int(worst['period'])})"
+    measured = [
+        _largest_difference(plural(len(table), noun), table, names)
+        for table, noun, names in (
+            (result.evaluation, "cell", ["partner"]),
+            (result.pair_evaluation, "pair cell", ["partner_a", "partner_b"]),
         )
+        if len(table)
+    ]
+    if measured:
+        lines.append("Measured against predicted: " + "; ".join(measured))
     below = result.effectiveness[result.effectiveness["factor"] < 1 - 1e-9]
     for row in below.itertuples(index=False):
         lines.append(
             f"  {clean_text(row.partner)}: implied effectiveness x{row.factor:.2f} ({row.cells} cells)"
         )
     return "\n".join(lines)
+
+
+def _largest_difference(counted: str, table: pd.DataFrame, names: list[str]) -> str:
+    """'12 cells, largest difference -3.0 (ALD, MAR, period 2)'; a pair is named A–B."""
+    worst = table.loc[table["difference"].abs().idxmax()]
+    who = "–".join(clean_text(worst[name]) for name in names)
+    return (
+        f"{counted}, largest difference {worst['difference']:+.1f} "
+        f"({who}, {clean_text(worst['domain'])}, period {int(worst['period'])})"
+    )

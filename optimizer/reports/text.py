@@ -382,4 +382,10 @@ def monte_carlo_summary(result: MonteCarloResult, rows: int = 8) -> str:
             ]
         else:
             lines.append(f"The base plan meets all {len(result.targets)} targets in every draw.")
+    if len(result.pairs):
+        weakest = result.pairs.loc[result.pairs["p5"].idxmin()]
+        lines.append(
+            f"Weakest pair at p5: {clean_text(weakest['partner_a'])}–{clean_text(weakest['partner_b'])} "
+            f"in {clean_text(weakest['domain'])}, {weakest['p5']:.1f} (planned {weakest['planned']:.1f})"
+        )
     return "\n".join(lines)

@@ -363,6 +363,16 @@ _SHEET_HELP: dict[str, tuple[str, dict[str, str]]] = {
             "difference": "measured - predicted.",
         },
     ),
+    "pair_evaluation": (
+        "interop replan: each measured pair readiness beside the pair readiness the model predicted from "
+        "the units really funded.",
+        {
+            "partner_a / partner_b / domain / period": "The measured pair cell (partners as measured).",
+            "predicted": "Pair readiness the model predicts from the joint units really funded (capped).",
+            "measured": "Pair readiness measured.",
+            "difference": "measured - predicted.",
+        },
+    ),
     "effectiveness": (
         "interop replan: each measured partner's implied effectiveness.",
         {

@@ -48,6 +48,8 @@ class MonteCarloResult:
     - options: option, type, probability_funded (share of optimal plans that fund it at all),
       funded_in_base
     - targets: partner, domain, period, min_score, probability_met (by the base plan)
+    - pairs: partner_a, partner_b, domain, planned (the base plan's counted pair readiness in the
+      final period with the deterministic gains), mean, p5, p50, p95 (of the same over the draws)
     """
 
     n: int
@@ -59,6 +61,7 @@ class MonteCarloResult:
     percentiles: pd.DataFrame
     options: pd.DataFrame
     targets: pd.DataFrame
+    pairs: pd.DataFrame
     seconds: float
     message: str = ""
     base: Solution | None = field(default=None, compare=False, repr=False)  # the base case as solved
@@ -100,12 +103,24 @@ def draw_gains(scenario: Scenario, n: int, seed: int) -> np.ndarray:
     return gains
 
 
+Draw = tuple[int, str, float, float, np.ndarray, np.ndarray, np.ndarray]
+PAIR_COLUMNS = ["partner_a", "partner_b", "domain", "planned", "mean", "p5", "p50", "p95"]
+
+
+def final_pair_readiness(scenario: Scenario, units: np.ndarray) -> np.ndarray:
+    """c[k]: pair k's counted (capped) readiness in the final period under units[o, p, t]."""
+    if not scenario.pairs:
+        return np.zeros(0)
+    return np.minimum(pairs.raw_pair_readiness(scenario, units)[:, -1], scenario.settings.score_cap)
+
+
 def monte_carlo_draws(
     task: tuple[Scenario, np.ndarray, list[int], np.ndarray, str, float | None, WarmStart | None],
-) -> list[tuple[int, str, float, float, np.ndarray, np.ndarray]]:
+) -> list[Draw]:
     """Solve and evaluate a chunk of draws: (draw, status, optimal score, base plan score,
-    funded[option], target met[target]) for each. With a WarmStart the draws (gains changed
-    only) are re-solved warm from the base's optimum, which is not solved again."""
+    funded[option], target met[target], the base plan's final pair readiness[pair]) for each.
+    With a WarmStart the draws (gains changed only) are re-solved warm from the base's optimum,
+    which is not solved again."""
     scenario, base_units, indices, gains, solver, time_limit, start = task
     par, dom, _ = readiness.index(scenario)
     effects = len(scenario.effects)
@@ -130,7 +145,9 @@ def monte_carlo_draws(
             ],
             dtype=bool,
         )
-        out.append((i, point.status, point.score, base_score, funded, met))
+        out.append(
+            (i, point.status, point.score, base_score, funded, met, final_pair_readiness(drawn, base_units))
+        )
     return out
 
 
@@ -180,7 +197,7 @@ def _monte_carlo_result(
     base: Solution,
     base_units: np.ndarray,
     gains: np.ndarray,
-    rows: list[tuple[int, str, float, float, np.ndarray, np.ndarray]],
+    rows: list[Draw],
     n: int,
     seed: int,
     started: float,
@@ -261,7 +278,29 @@ def _monte_carlo_result(
         percentiles=percentiles,
         options=options,
         targets=targets,
+        pairs=pair_percentiles(scenario, base_units, rows),
         seconds=time.perf_counter() - started,
         message=message,
         base=base,
+    )
+
+
+def pair_percentiles(scenario: Scenario, base_units: np.ndarray, rows: list[Draw]) -> pd.DataFrame:
+    """Per listed pair, the base plan's counted readiness in the final period (the period
+    `weakest_pairs` reports as "after"): planned, then mean, p5, p50, p95 over every draw (the
+    base plan is evaluated in every draw, with or without an optimal plan of its own)."""
+    drawn = np.array([r[6] for r in rows]).reshape(len(rows), len(scenario.pairs))
+    q = np.percentile(drawn, [5, 50, 95], axis=0)
+    return pd.DataFrame(
+        {
+            "partner_a": pd.Series([p.partner_a for p in scenario.pairs], dtype=object),
+            "partner_b": pd.Series([p.partner_b for p in scenario.pairs], dtype=object),
+            "domain": pd.Series([p.domain for p in scenario.pairs], dtype=object),
+            "planned": final_pair_readiness(scenario, base_units),
+            "mean": drawn.mean(axis=0),
+            "p5": q[0],
+            "p50": q[1],
+            "p95": q[2],
+        },
+        columns=PAIR_COLUMNS,
     )

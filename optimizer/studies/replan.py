@@ -28,6 +28,7 @@ from ..results import Solution, allocation_table, units_array
 from ..scenario import FixedUnits, History, PairShift, ReadinessShift, Scenario
 
 EVALUATION_COLUMNS = ["partner", "domain", "period", "predicted", "measured", "difference"]
+PAIR_EVALUATION_COLUMNS = ["partner_a", "partner_b", *EVALUATION_COLUMNS[1:]]
 EFFECTIVENESS_COLUMNS = ["partner", "factor", "cells"]
 CHANGE_COLUMNS = ["option", "partner", "period", "adopted", "replanned", "money_moved"]
 
@@ -41,6 +42,8 @@ class Replan:
     - changes: option, partner, period, adopted, replanned, money_moved (unit cost x |difference|),
       for every planned unit that differs from the adopted plan
     - evaluation: partner, domain, period, predicted (from the units really funded), measured, difference
+    - pair_evaluation: partner_a, partner_b, domain, period, predicted, measured, difference: the same
+      for each measured pair readiness (empty when no pair is measured)
     - effectiveness: partner, factor (least-squares f_p on eta_p), cells (measurements it rests on)
     - kept: the adopted plan kept as it is, evaluated under the same actuals (the cost of not re-planning)
     """
@@ -52,6 +55,7 @@ class Replan:
     changes: pd.DataFrame
     money_moved: float
     evaluation: pd.DataFrame
+    pair_evaluation: pd.DataFrame
     effectiveness: pd.DataFrame
     kept: Solution
     recalibrated: bool
@@ -74,6 +78,7 @@ def replan(
     planned = units_array(scenario, adopted)
     history = history_units(scenario, planned, actuals.spent, replan_from)
     evaluation = predicted_and_measured(scenario, history, actuals.measured)
+    pair_evaluation = predicted_and_measured_pairs(scenario, history, actuals.measured_pairs)
     effectiveness = implied_effectiveness(scenario, history, actuals.measured)
     basis = recalibrated(scenario, effectiveness) if recalibrate else scenario
     future = replan_scenario(basis, history, actuals.measured, replan_from, actuals.measured_pairs)
@@ -92,6 +97,7 @@ def replan(
         changes=changes,
         money_moved=float(changes["money_moved"].sum()) if solution.has_plan else float("nan"),
         evaluation=evaluation,
+        pair_evaluation=pair_evaluation,
         effectiveness=effectiveness,
         kept=kept,
         recalibrated=recalibrate,
@@ -126,9 +132,41 @@ def predicted_and_measured(scenario: Scenario, history: np.ndarray, measured: pd
         )
         for m in measured.itertuples(index=False)
     ]
-    table = pd.DataFrame.from_records(rows, columns=EVALUATION_COLUMNS[:5])
+    return _with_difference(pd.DataFrame.from_records(rows, columns=EVALUATION_COLUMNS[:5]))
+
+
+def predicted_and_measured_pairs(
+    scenario: Scenario, history: np.ndarray, measured_pairs: pd.DataFrame
+) -> pd.DataFrame:
+    """Each measured pair cell (partners in the order measured) beside the counted pair readiness the
+    model predicted from the units really funded: the joint units of that history, capped as the
+    pair score counts them."""
+    position = pairs.pair_position(scenario)
+    predicted = (
+        np.minimum(pairs.raw_pair_readiness(scenario, history), scenario.settings.score_cap)
+        if scenario.pairs
+        else np.zeros((0, scenario.horizon))
+    )
+    rows = [
+        (
+            m.partner_a,
+            m.partner_b,
+            m.domain,
+            m.period,
+            float(predicted[position[frozenset((m.partner_a, m.partner_b)), m.domain], m.period - 1]),
+            m.score,
+        )
+        for m in measured_pairs.itertuples(index=False)
+    ]
+    return _with_difference(pd.DataFrame.from_records(rows, columns=PAIR_EVALUATION_COLUMNS[:6]))
+
+
+def _with_difference(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with difference = measured - predicted, partners and domain text, period whole."""
+    table = table.astype({"period": int, "predicted": float, "measured": float})
     table["difference"] = table["measured"] - table["predicted"]
-    return table.astype({"partner": object, "domain": object, "period": int})
+    text = [column for column in ("partner", "partner_a", "partner_b", "domain") if column in table]
+    return table.astype(dict.fromkeys(text, object))
 
 
 def implied_effectiveness(scenario: Scenario, history: np.ndarray, measured: pd.DataFrame) -> pd.DataFrame:
