@@ -1,7 +1,8 @@
 """HiGHS's options for one built LP, chosen by its shape, by measurement.
 
 Every LP of ours runs HiGHS's dual simplex without presolve (the stock form
-leaves presolve little to remove; measured in the table below the docstring). The pure
+leaves presolve little to remove; measured in the table below the docstring), except
+one with pairs, whose joint-unit rows presolve thins. The pure
 max-min score counted in every period (weakest_link 1, score_periods all) is
 the one shape that needs more: its optimum ties many partners at the
 minimum in every domain and period, so the dual simplex stalls on
@@ -40,7 +41,14 @@ from .model import Model
 # - The parallel dual simplex (PAMI) takes the same pivots faster alone on large LPs, but its
 #   threads spin: two solving processes at once (monte_carlo, medium, n=60, workers=2) took 87 s
 #   against 3.7 s. Studies run workers side by side on a shared machine, so it is not used.
+# - Pairs (issue 17) are the exception: their joint units come with two rows each (z <= x_a,
+#   z <= x_b), which presolve does thin. Medium preset, every pair in every domain (101k columns,
+#   176k rows; HiGHS alone on the exported model, two runs each on a loaded machine, CPU s):
+#   simplex with presolve 104 / 78 s (99,728 pivots), without 183 / 139 s (109,168 pivots);
+#   interior point 264 s with presolve, no answer in 272 s without. Presolve itself takes 2 s
+#   (no callback reaches it: Ctrl-C waits that long). MIPs keep theirs off (highs.MIP_OPTIONS).
 DEFAULT: dict[str, object] = {"presolve": "off"}
+WITH_PAIRS: dict[str, object] = {"presolve": "on"}
 MAX_MIN_PERTURBATION = 10.0
 
 
@@ -54,9 +62,14 @@ def is_max_min_over_periods(model: Model) -> bool:
     return len(periods) > 1 and not model.score[counted].any() and model.score[minimums].any()
 
 
+def has_pairs(model: Model) -> bool:
+    """The LP carries pair readiness (columns q_k{pair}_t{period}, lp/pairs.py)."""
+    return any(name.startswith("q_k") for name in model.other_names)
+
+
 def highs_options(model: Model) -> dict[str, object]:
     """The options to set on a Highs object before it solves `model` (see the module's table)."""
-    options = dict(DEFAULT)
+    options = dict(WITH_PAIRS if has_pairs(model) else DEFAULT)
     if is_max_min_over_periods(model):
         options["dual_simplex_cost_perturbation_multiplier"] = MAX_MIN_PERTURBATION
     return options
