@@ -148,3 +148,19 @@ def test_a_target_in_period_one_is_in_the_horizon(inputs: Inputs) -> None:
     assert any(t.period == 1 for t in inputs.load().targets)
     inputs.edit("targets", 2, "period", "0")
     assert inputs.problem("targets", 2, "period", 0).expected.startswith("expected a period from 1 to ")
+
+
+def test_domains_effects_and_the_source_carry_their_columns(inputs: Inputs) -> None:
+    """From inputs/example/domains.csv: C2 weighs 2 and INT 1.5; a pair gain's bounds typed in
+    the effects sheet reach the Effect; the scenario names the folder it came from."""
+    inputs.edit("domains", inputs.find_row("domains", domain="INT"), "name", "")
+    for column, value in (("pair_gain", "2"), ("pair_gain_low", "1"), ("pair_gain_high", "4")):
+        inputs.add_column("effects", column)
+        inputs.edit("effects", 2, column, value)
+    scenario = inputs.load()
+    domains = {d.id: d for d in scenario.domains}
+    assert (domains["C2"].weight, domains["INT"].weight) == (2.0, 1.5)
+    assert (domains["C2"].name, domains["INT"].name) == ("Command, control and communications", "")
+    effect = scenario.effects[0]
+    assert (effect.pair_gain, effect.pair_gain_low, effect.pair_gain_high) == (2.0, 1.0, 4.0)
+    assert scenario.source == str(inputs.folder)
