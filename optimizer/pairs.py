@@ -115,6 +115,13 @@ def raw_pair_readiness(
     return index.baseline[:, None] + added + pair_shift_matrix(scenario)
 
 
+def counted_pair_readiness(
+    scenario: Scenario, units: np.ndarray, pair_gains: np.ndarray | None = None
+) -> np.ndarray:
+    """c[k, t]: pair readiness as the score counts it, capped at score_cap (empty without pairs)."""
+    return np.minimum(raw_pair_readiness(scenario, units, pair_gains), scenario.settings.score_cap)
+
+
 def pair_score(scenario: Scenario, counted: np.ndarray) -> float:
     """Z_pairs of model.md from counted (capped) pair readiness c[k, t]."""
     index = pair_index(scenario)
@@ -143,8 +150,8 @@ def plan_score(
     mu = scenario.pair_weight
     if mu == 0:
         return partners
-    pairs = np.minimum(raw_pair_readiness(scenario, units, pair_gains), scenario.settings.score_cap)
-    return (1 - mu) * partners + mu * pair_score(scenario, pairs)
+    counted = counted_pair_readiness(scenario, units, pair_gains)
+    return (1 - mu) * partners + mu * pair_score(scenario, counted)
 
 
 PAIR_COLUMNS = ["partner_a", "partner_b", "domain", "period", "baseline", "score"]
@@ -155,7 +162,7 @@ WEAKEST_COLUMNS = ["domain", "weakest_before", "pairs_before", "weakest_after", 
 def pair_table(scenario: Scenario, units: np.ndarray) -> pd.DataFrame:
     """Readiness of every modelled pair in every period under the plan, capped (reports)."""
     index = pair_index(scenario)
-    counted = np.minimum(raw_pair_readiness(scenario, units), scenario.settings.score_cap)
+    counted = counted_pair_readiness(scenario, units)
     k, t = np.meshgrid(np.arange(len(index.a)), np.arange(scenario.horizon), indexing="ij")
     k, t = k.ravel(), t.ravel()
     return pd.DataFrame(

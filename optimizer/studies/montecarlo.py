@@ -109,9 +109,7 @@ PAIR_COLUMNS = ["partner_a", "partner_b", "domain", "planned", "mean", "p5", "p5
 
 def final_pair_readiness(scenario: Scenario, units: np.ndarray) -> np.ndarray:
     """c[k]: pair k's counted (capped) readiness in the final period under units[o, p, t]."""
-    if not scenario.pairs:
-        return np.zeros(0)
-    return np.minimum(pairs.raw_pair_readiness(scenario, units)[:, -1], scenario.settings.score_cap)
+    return pairs.counted_pair_readiness(scenario, units)[:, -1]
 
 
 def monte_carlo_draws(

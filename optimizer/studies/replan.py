@@ -142,11 +142,7 @@ def predicted_and_measured_pairs(
     model predicted from the units really funded: the joint units of that history, capped as the
     pair score counts them."""
     position = pairs.pair_position(scenario)
-    predicted = (
-        np.minimum(pairs.raw_pair_readiness(scenario, history), scenario.settings.score_cap)
-        if scenario.pairs
-        else np.zeros((0, scenario.horizon))
-    )
+    predicted = pairs.counted_pair_readiness(scenario, history)
     rows = [
         (
             m.partner_a,
