@@ -164,3 +164,40 @@ def test_domains_effects_and_the_source_carry_their_columns(inputs: Inputs) -> N
     effect = scenario.effects[0]
     assert (effect.pair_gain, effect.pair_gain_low, effect.pair_gain_high) == (2.0, 1.0, 4.0)
     assert scenario.source == str(inputs.folder)
+
+
+PAIRS_HEADER = ["partner_a", "partner_b", "domain", "score", "weight"]
+
+
+def test_pairs_only_in_a_domain_of_zero_weight_are_refused(inputs: Inputs) -> None:
+    """model.md normalises domain weights over the domains that have pairs: with every such
+    domain at weight 0 there is nothing to divide by. MAR (weight 1 in inputs/example) is set
+    to 0 and holds the one pair; a weight read as its default 1 would hide it."""
+    inputs.edit("domains", inputs.find_row("domains", domain="MAR"), "weight", "0")
+    inputs.write("pairs", [PAIRS_HEADER, ["ALD", "BRV", "MAR", "", ""]])
+    found = inputs.problem("pairs", None, "domain")
+    assert found.expected == (
+        "expected pairs in at least one domain of positive weight (domain weights of the domains "
+        "with pairs are divided by their sum; listed: MAR)"
+    )
+
+
+def test_pairs_in_a_domain_of_blank_weight_count_it_as_one(inputs: Inputs) -> None:
+    """workbook.md: a blank optional cell takes the default, and a domain's weight defaults to
+    1 (model.md's table): MAR with a blank weight carries its pair and weighs 1."""
+    inputs.edit("domains", inputs.find_row("domains", domain="MAR"), "weight", "")
+    inputs.write("pairs", [PAIRS_HEADER, ["ALD", "BRV", "MAR", "", ""]])
+    scenario = inputs.load()
+    assert {d.id: d.weight for d in scenario.domains}["MAR"] == 1.0
+    assert [(p.partner_a, p.partner_b, p.domain) for p in scenario.pairs] == [("ALD", "BRV", "MAR")]
+
+
+def test_option_types_are_offered_only_in_the_budgets_sheet(inputs: Inputs) -> None:
+    """An unknown partners column is told the partners columns of workbook.md, not the option
+    types that only budgets may name: 'trainng' gets no 'training' suggestion there."""
+    inputs.add_column("partners", "trainng")
+    found = inputs.problem("partners", 1, "trainng")
+    assert found.expected == (
+        "expected a known column name (unknown column; one of: partner, name, weight, cost_factor, "
+        "effectiveness, max_spend; notes columns may be named 'notes', 'comment' or start with '#')"
+    )
