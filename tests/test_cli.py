@@ -296,3 +296,16 @@ def test_report_of_a_file_that_is_not_a_result(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 2
     assert "junk.json" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_report_of_a_study_result_says_which_command_renders_it(runner: CliRunner, tmp_path: Path) -> None:
+    """A study's JSON (every study writes "study": its kind) is not a plan: report says so and
+    which command writes that study's workbook and HTML, and writes nothing."""
+    (tmp_path / "mc.json").write_text('{"study": "montecarlo", "n": 10, "tables": {}}')
+    result = runner.invoke(main, ["report", "mc.json", "-o", "mc.xlsx"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "mc.json: expected a plan's result (from solve, replan or evaluate); this is a montecarlo "
+        "study's, whose workbook and HTML 'interop montecarlo -o FILE --html FILE' writes"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mc.json"]

@@ -356,6 +356,17 @@ def report(result: Path, scenario: Path | None, output: Path | None, html_path: 
         raise InputError(
             [Problem(str(result), "expected a JSON result written by interop, not one nested this deeply")]
         ) from None
+    if isinstance(data, dict) and isinstance(data.get("study"), str):
+        kind = data["study"]
+        raise InputError(
+            [
+                Problem(
+                    str(result),
+                    f"expected a plan's result (from solve, replan or evaluate); this is a {kind} study's, "
+                    f"whose workbook and HTML 'interop {kind} -o FILE --html FILE' writes",
+                )
+            ]
+        )
     source = scenario or (Path(data["source"]) if isinstance(data, dict) and data.get("source") else None)
     if source is None or not source.exists():
         raise InputError(
