@@ -11,6 +11,10 @@
 #   TESTS="tests/test_evaluate.py tests/test_integer_evaluate.py" scripts/mutation.sh optimizer.evaluation
 #                                                         # only these tests, in the copy's pyproject
 #   SKIP="xlsx or sweep_values" scripts/mutation.sh ...   # and deselect these (a pytest -k expression)
+#   scripts/mutation.sh 'optimizer.lp.model.x_define_readiness*'   # one function's mutants (a glob)
+#
+# Hypothesis runs under the "mutation" profile (tests/conftest.py: no shrinking, since the first
+# failing draw kills a mutant).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/.venv/bin"
@@ -31,7 +35,7 @@ if skip:
 open("pyproject.toml", "w").write(text)
 PY
 patterns=()
-for module in "$@"; do patterns+=("$module.*"); done
-"$bin/mutmut" run --max-children 1 "${patterns[@]}"
+for module in "$@"; do [[ "$module" == *"*"* ]] && patterns+=("$module") || patterns+=("$module.*"); done
+HYPOTHESIS_PROFILE=mutation "$bin/mutmut" run --max-children 1 "${patterns[@]}"
 "$bin/mutmut" results | grep -v ": not checked" || true
 echo "survivors: $("$bin/mutmut" results | grep -c ': survived' || true)  (copy in $work)"

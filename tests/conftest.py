@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 if TYPE_CHECKING:
     from test_validate import Inputs
@@ -25,6 +25,10 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # HYPOTHESIS_PROFILE=ci) draws the same ones each time, so a landing never hangs on a lucky draw.
 # A case found here goes into the test as an @example: it is then checked in CI too.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# scripts/mutation.sh: a mutant is killed by the first failing draw, so shrinking it is waste.
+settings.register_profile(
+    "mutation", derandomize=True, database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
