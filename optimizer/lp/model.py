@@ -166,7 +166,7 @@ def scored_pairs(scenario: Scenario) -> list[tuple[int, int]]:
     ]
 
 
-def needed_periods(scenario: Scenario, reduced: bool = True) -> dict[tuple[int, int], list[int]]:
+def needed_periods(scenario: Scenario, reduced: bool) -> dict[tuple[int, int], list[int]]:
     """Periods in which readiness of each (partner, domain) must be known (every one, unreduced)."""
     if not reduced:
         return {
@@ -185,7 +185,7 @@ def needed_periods(scenario: Scenario, reduced: bool = True) -> dict[tuple[int, 
 
 
 def define_units(
-    build: Builder, scenario: Scenario, committed: np.ndarray | None = None, reduced: bool = True
+    build: Builder, scenario: Scenario, committed: np.ndarray | None, reduced: bool
 ) -> UnitColumns:
     """x[o, p, t]: units of option o for partner p in period t, in [committed, max_units].
 
@@ -235,7 +235,7 @@ def fixed_units(scenario: Scenario) -> np.ndarray:
 
 
 def define_readiness(
-    build: Builder, scenario: Scenario, units: UnitColumns, reduced: bool = True
+    build: Builder, scenario: Scenario, units: UnitColumns, reduced: bool
 ) -> dict[tuple[int, int, int], int]:
     """r[p, d, t] in the needed periods, as a stock: r_t = r_previous + gains landing in between.
 

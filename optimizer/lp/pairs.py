@@ -203,9 +203,7 @@ def needed_pair_periods(scenario: Scenario, index: pairs.PairIndex, reduced: boo
     return {k: counted for k in np.flatnonzero(index.scored).tolist()}
 
 
-def define_pairs(
-    build: Builder, scenario: Scenario, units: UnitColumns, reduced: bool = True
-) -> PairTerms | None:
+def define_pairs(build: Builder, scenario: Scenario, units: UnitColumns, reduced: bool) -> PairTerms | None:
     """Every pairwise family, in order; None when pairs do not count (pair_weight 0)."""
     if scenario.pair_weight == 0:
         return None
