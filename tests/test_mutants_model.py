@@ -1,0 +1,113 @@
+"""Which unit columns x[o, p, t] the LP holds: what mutmut showed no test of optimizer/lp/model.py
+pinned, because a column too many leaves every optimum unchanged and so passes every solve test.
+
+The rules are README's "units that can never pay off are left out" and model.md's literal LP:
+reduced, an option enters only with a gain (a pair gain counts when pairs are scored) and
+max_units other than 0, for eligible partners of positive effectiveness, in the periods from
+which it lands within the horizon; committed units always enter. Unreduced (model.md as
+written): every eligible partner in every period. Expected columns are listed by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from optimizer.lp import model as lp
+from optimizer.scenario import Budget, Domain, Effect, Option, Pair, Partner, Scenario, Settings
+
+
+def three_periods(*options: Option, effects: tuple[Effect, ...], pairs: tuple[Pair, ...] = ()) -> Scenario:
+    """A (effectiveness 1) and B (effectiveness 0) at 50 in one domain, three periods of 100."""
+    return Scenario(
+        partners=(Partner("A", effectiveness=1.0), Partner("B", effectiveness=0.0)),
+        domains=(Domain("D"),),
+        baseline={("A", "D"): 50.0, ("B", "D"): 50.0},
+        options=options,
+        effects=effects,
+        budgets=tuple(Budget(t, 100.0, {}) for t in (1, 2, 3)),
+        settings=Settings(score_periods="all"),
+        pairs=pairs,
+    )
+
+
+def named(scenario: Scenario, model: lp.Model) -> set[tuple[str, str, int]]:
+    """(option, partner, period) of every unit column, by identifier."""
+    units = model.units
+    return {
+        (scenario.options[o].id, scenario.partners[p].id, t)
+        for o, p, t in zip(units.option.tolist(), units.partner.tolist(), units.period.tolist(), strict=True)
+    }
+
+
+# Listed ahead of the useful options on purpose: skipping NOGAIN must not stop the loop.
+NOGAIN = Option("NOGAIN", "training", 1.0)  # an effect of gain 0
+NONE = Option("NONE", "training", 1.0, max_units=0.0)  # capped at nothing
+ONE = Option("ONE", "training", 1.0, max_units=1.0)  # at most one unit: still a column
+LATE = Option("LATE", "training", 1.0, lag=2)  # lands two periods on: only period 1 counts
+EFFECTS = (
+    Effect("NOGAIN", "D", 0.0),
+    Effect("NONE", "D", 5.0),
+    Effect("ONE", "D", 5.0),
+    Effect("LATE", "D", 5.0),
+)
+
+
+def test_the_reduced_lp_holds_only_units_that_can_pay_off() -> None:
+    """A only (B's effectiveness is 0): ONE in periods 1-3, LATE in period 1 (3 - lag 2); no
+    NOGAIN, no NONE."""
+    scenario = three_periods(NOGAIN, NONE, ONE, LATE, effects=EFFECTS)
+    assert named(scenario, lp.build(scenario)) == {
+        ("ONE", "A", 1),
+        ("ONE", "A", 2),
+        ("ONE", "A", 3),
+        ("LATE", "A", 1),
+    }
+
+
+def test_the_unreduced_lp_holds_every_eligible_partner_in_every_period() -> None:
+    """model.md as written: 4 options x 2 partners x 3 periods = 24 columns."""
+    scenario = three_periods(NOGAIN, NONE, ONE, LATE, effects=EFFECTS)
+    expected = {(o.id, p, t) for o in (NOGAIN, NONE, ONE, LATE) for p in ("A", "B") for t in (1, 2, 3)}
+    assert named(scenario, lp.build(scenario, reduced=False)) == expected
+
+
+def test_committed_units_enter_beside_the_useful_ones() -> None:
+    """NOGAIN committed for A in period 2 (its money is spent anyway) joins ONE's three columns,
+    and nothing left uncommitted (zeros) enters on its account."""
+    scenario = three_periods(NOGAIN, ONE, effects=(EFFECTS[0], EFFECTS[2]))
+    committed = np.zeros((2, 2, 3))
+    committed[0, 0, 1] = 1.0
+    model = lp.build(scenario, committed=committed)
+    assert named(scenario, model) == {("NOGAIN", "A", 2), ("ONE", "A", 1), ("ONE", "A", 2), ("ONE", "A", 3)}
+
+
+PAIR_ONLY = Option("PAIR", "training", 1.0, partners=("A", "C"))
+
+
+def with_c(scenario: Scenario, pair_weight: float) -> Scenario:
+    """C (effectiveness 1, at 50) joins, paired with A in D."""
+    return dataclasses.replace(
+        scenario,
+        partners=(*scenario.partners, Partner("C")),
+        baseline={**scenario.baseline, ("C", "D"): 50.0},
+        pairs=(Pair("A", "C", "D", 50.0),),
+        settings=dataclasses.replace(scenario.settings, pair_weight=pair_weight),
+    )
+
+
+def test_a_pair_gain_pays_off_only_where_pairs_are_scored() -> None:
+    """PAIR raises only the pair A-C (gain 0, pair gain 3): columns for A and C in every period
+    with pair_weight 0.5, none with pair_weight 0."""
+    scenario = three_periods(PAIR_ONLY, effects=(Effect("PAIR", "D", 0.0, pair_gain=3.0),))
+    scored = with_c(scenario, 0.5)
+    assert named(scored, lp.build(scored)) == {("PAIR", p, t) for p in ("A", "C") for t in (1, 2, 3)}
+    unscored = with_c(scenario, 0.0)
+    assert named(unscored, lp.build(unscored)) == set()
+
+
+def test_a_gain_and_an_equal_pair_gain_add_up() -> None:
+    """Gain 3 and pair gain 3: the option pays off twice over, it is not cancelled out."""
+    scenario = with_c(three_periods(PAIR_ONLY, effects=(Effect("PAIR", "D", 3.0, pair_gain=3.0),)), 0.5)
+    assert named(scenario, lp.build(scenario)) == {("PAIR", p, t) for p in ("A", "C") for t in (1, 2, 3)}
