@@ -15,7 +15,18 @@ import dataclasses
 import numpy as np
 
 from optimizer.lp import model as lp
-from optimizer.scenario import Budget, Domain, Effect, Option, Pair, Partner, Scenario, Settings
+from optimizer.scenario import (
+    Budget,
+    Domain,
+    Effect,
+    FixedUnits,
+    History,
+    Option,
+    Pair,
+    Partner,
+    Scenario,
+    Settings,
+)
 
 
 def three_periods(*options: Option, effects: tuple[Effect, ...], pairs: tuple[Pair, ...] = ()) -> Scenario:
@@ -32,13 +43,19 @@ def three_periods(*options: Option, effects: tuple[Effect, ...], pairs: tuple[Pa
     )
 
 
-def named(scenario: Scenario, model: lp.Model) -> set[tuple[str, str, int]]:
-    """(option, partner, period) of every unit column, by identifier."""
+def unit_bounds(scenario: Scenario, model: lp.Model) -> dict[tuple[str, str, int], tuple[float, float]]:
+    """(option, partner, period) of every unit column, by identifier, and its bounds (units come first)."""
     units = model.units
+    keys = zip(units.option.tolist(), units.partner.tolist(), units.period.tolist(), strict=True)
+    bounds = zip(model.col_lower.tolist(), model.col_upper.tolist(), strict=False)
     return {
-        (scenario.options[o].id, scenario.partners[p].id, t)
-        for o, p, t in zip(units.option.tolist(), units.partner.tolist(), units.period.tolist(), strict=True)
+        (scenario.options[o].id, scenario.partners[p].id, t): b
+        for (o, p, t), b in zip(keys, bounds, strict=False)
     }
+
+
+def named(scenario: Scenario, model: lp.Model) -> set[tuple[str, str, int]]:
+    return set(unit_bounds(scenario, model))
 
 
 # Listed ahead of the useful options on purpose: skipping NOGAIN must not stop the loop.
@@ -111,3 +128,20 @@ def test_a_gain_and_an_equal_pair_gain_add_up() -> None:
     """Gain 3 and pair gain 3: the option pays off twice over, it is not cancelled out."""
     scenario = with_c(three_periods(PAIR_ONLY, effects=(Effect("PAIR", "D", 3.0, pair_gain=3.0),)), 0.5)
     assert named(scenario, lp.build(scenario)) == {("PAIR", p, t) for p in ("A", "C") for t in (1, 2, 3)}
+
+
+def test_a_replan_holds_in_its_past_exactly_the_units_funded_there() -> None:
+    """Re-planned from period 3 after NOGAIN x 2 for A in period 1 (money spent, no gain) and
+    ONE x 0.5 for A in period 2: those two columns, fixed at what was funded, and no other in
+    periods 1-2 (not ONE's unfunded period 1, nor anything at 0); ONE for A in period 3 is
+    planned. max_units typed as whole numbers in code must not round the funded 0.5."""
+    nogain, one = Option("NOGAIN", "training", 1.0, max_units=5), Option("ONE", "training", 1.0, max_units=1)
+    history = History(3, (FixedUnits("NOGAIN", "A", 1, 2.0), FixedUnits("ONE", "A", 2, 0.5)))
+    scenario = dataclasses.replace(
+        three_periods(nogain, one, effects=(EFFECTS[0], EFFECTS[2])), history=history
+    )
+    bounds = unit_bounds(scenario, lp.build(scenario))
+    assert set(bounds) == {("NOGAIN", "A", 1), ("ONE", "A", 2), ("ONE", "A", 3)}
+    assert bounds[("NOGAIN", "A", 1)] == (2.0, 2.0)
+    assert bounds[("ONE", "A", 2)] == (0.5, 0.5)
+    assert bounds[("ONE", "A", 3)] == (0.0, 1.0)
