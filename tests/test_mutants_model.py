@@ -26,6 +26,7 @@ from optimizer.scenario import (
     Partner,
     Scenario,
     Settings,
+    Target,
 )
 
 
@@ -145,3 +146,69 @@ def test_a_replan_holds_in_its_past_exactly_the_units_funded_there() -> None:
     assert bounds[("NOGAIN", "A", 1)] == (2.0, 2.0)
     assert bounds[("ONE", "A", 2)] == (0.5, 0.5)
     assert bounds[("ONE", "A", 3)] == (0.0, 1.0)
+
+
+def two_types() -> Scenario:
+    """ONE (training), STD (standardization) and EXE (exercise), each type with a budget in
+    every period; A capped at 30 a period."""
+    std, exe = Option("STD", "standardization", 1.0), Option("EXE", "exercise", 1.0)
+    effects = (EFFECTS[2], Effect("STD", "D", 2.0), Effect("EXE", "D", 3.0))
+    scenario = three_periods(ONE, std, exe, effects=effects)
+    return dataclasses.replace(
+        scenario,
+        partners=(Partner("A", max_spend=30.0), scenario.partners[1]),
+        budgets=tuple(
+            Budget(t, 100.0, {"training": 40.0, "standardization": 50.0, "exercise": 20.0}) for t in (1, 2, 3)
+        ),
+    )
+
+
+def test_money_rows_are_named_by_period_and_a_replan_leaves_its_past_unlimited() -> None:
+    """money_limits' order: each period's budget, then its type budgets (numbered within the
+    period), then A's caps. Re-planned from period 3, periods 1 and 2 are history: their rows
+    stay (the money spent there is reported against them) but limit nothing, so a past that
+    overspent its budget does not make the re-plan infeasible."""
+    scenario = two_types()
+    expected = [
+        name
+        for t in (1, 2, 3)
+        for name in (f"budget_t{t}", f"type_k0_t{t}", f"type_k1_t{t}", f"type_k2_t{t}")
+    ]
+    expected += [f"partner_p0_t{t}" for t in (1, 2, 3)]
+    model = lp.build(scenario)
+    assert [model.row_names[r.row] for r in model.budget_rows] == expected
+    replan = dataclasses.replace(scenario, history=History(3))
+    model = lp.build(replan)
+    limits = {(r.kind, r.period, r.name): model.row_upper[r.row] for r in model.budget_rows}
+    assert limits == {
+        **{(kind, t, name): np.inf for t in (1, 2) for kind, name in KINDS},
+        **{
+            (kind, 3, name): limit
+            for (kind, name), limit in zip(KINDS, (100.0, 40.0, 50.0, 20.0, 30.0), strict=True)
+        },
+    }
+
+
+KINDS = (
+    ("period", ""),
+    ("type", "training"),
+    ("type", "standardization"),
+    ("type", "exercise"),
+    ("partner", "A"),
+)
+
+
+def test_shortfall_columns_only_in_the_elastic_problem() -> None:
+    """A target of 60 for A: phase 1 has no shortfall column; the elastic problem one, s >= 0."""
+    scenario = dataclasses.replace(
+        three_periods(ONE, effects=(EFFECTS[2],)), targets=(Target("A", "D", 3, 60.0),)
+    )
+    plain, elastic = lp.build(scenario), lp.build(scenario, elastic=True)
+    assert len(plain.shortfalls) == 0
+    assert plain.column_count == len(plain.units.option) + len(plain.other_names)
+    assert not any(name.startswith("short_") for name in plain.other_names)
+    assert [elastic.other_names[c - len(elastic.units.option)] for c in elastic.shortfalls] == ["short_0"]
+    assert (elastic.col_lower[elastic.shortfalls[0]], elastic.col_upper[elastic.shortfalls[0]]) == (
+        0.0,
+        np.inf,
+    )
