@@ -212,3 +212,61 @@ def test_shortfall_columns_only_in_the_elastic_problem() -> None:
         0.0,
         np.inf,
     )
+
+
+def held(model: lp.Model, level: float) -> list[tuple[str, int, float, float]]:
+    """setups_held of a plan whose one set-up column stands at `level` (as a solver may leave it)."""
+    values = np.zeros(model.column_count)
+    values[model.setups.column] = level
+    return [(h.option, h.period, h.level, h.money) for h in lp.setups_held(model, values)]
+
+
+def test_set_ups_held_are_read_as_whole_in_a_mip_and_as_fractions_in_its_relaxation() -> None:
+    """SET (set-up money 10, only period 1 counts: lag 2 of 3) has one y column. Integer: a
+    solver's 0.9999999 is held once at 10, while 0.4 rounds to 0 and 1e-12 is
+    nothing. Relaxed: 0.4 is held at 0.4 x 10 = 4, 1.0000001 is 1 at 10, -1e-10 is nothing."""
+    scenario = three_periods(
+        Option("SET", "training", 1.0, lag=2, setup_cost=10.0), effects=(Effect("SET", "D", 5.0),)
+    )
+    model = lp.build(scenario)
+    assert model.setups.column.tolist() == [len(model.units.option) + model.other_names.index("y_o0_t1")]
+    assert held(model, 0.9999999) == [(0, 1, 1.0, 10.0)]
+    assert held(model, 0.4) == []
+    assert held(model, 1e-12) == []
+    relaxed = model.relaxed()
+    assert held(relaxed, 0.4) == [(0, 1, 0.4, 4.0)]
+    assert held(relaxed, 1.0000001) == [(0, 1, 1.0, 10.0)]
+    assert held(relaxed, -1e-10) == []
+
+
+def test_phase_two_adds_one_named_score_row_that_keeps_the_best_score() -> None:
+    """Phase 2 is phase 1 with one row more, 'phase2_score', minimising money. With score_cap
+    1e-6 (readiness in millionths) the row keeps Z >= Z* to 1e-6 relative: an eps of 1e-7 in
+    absolute terms would let Z fall by a fifth of a score of 5e-7."""
+    scenario = three_periods(ONE, effects=(Effect("ONE", "D", 5e-8),)).with_settings(score_cap=1e-6)
+    scenario = dataclasses.replace(scenario, baseline={("A", "D"): 5e-7, ("B", "D"): 5e-7})
+    model = lp.build(scenario)
+    best = 5e-7
+    phase2 = lp.least_money(model, best)
+    assert (phase2.maximise, phase2.row_count) == (False, model.row_count + 1)
+    assert phase2.row_names == (*model.row_names, "phase2_score")
+    assert best * (1 - 1e-6) <= phase2.row_lower[-1] < best
+    assert np.array_equal(phase2.objective, model.spend)
+
+
+def test_activity_has_a_value_for_every_row_and_a_moved_row_moves_both_bounds() -> None:
+    """B's spending caps are the last rows and hold no unit (B's effectiveness is 0): their
+    activity is 0, not missing. with_row_bound sets both bounds of one row, and only there."""
+    scenario = three_periods(ONE, effects=(EFFECTS[2],))
+    scenario = dataclasses.replace(
+        scenario, partners=(scenario.partners[0], Partner("B", effectiveness=0.0, max_spend=5.0))
+    )
+    model = lp.build(scenario)
+    assert model.row_names[-1] == "partner_p1_t3"
+    activity = model.activity(np.ones(model.column_count))
+    assert len(activity) == model.row_count and activity[-1] == 0.0
+    moved = model.with_row_bound(model.row_count - 1, 2.0, 3.0)
+    assert (moved.row_lower[-1], moved.row_upper[-1]) == (2.0, 3.0)
+    assert np.array_equal(moved.row_lower[:-1], model.row_lower[:-1])
+    assert np.array_equal(moved.row_upper[:-1], model.row_upper[:-1])
+    assert (model.row_lower[-1], model.row_upper[-1]) == (-np.inf, 5.0)
