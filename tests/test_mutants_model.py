@@ -270,3 +270,44 @@ def test_activity_has_a_value_for_every_row_and_a_moved_row_moves_both_bounds() 
     assert np.array_equal(moved.row_lower[:-1], model.row_lower[:-1])
     assert np.array_equal(moved.row_upper[:-1], model.row_upper[:-1])
     assert (model.row_lower[-1], model.row_upper[-1]) == (-np.inf, 5.0)
+
+
+def entries(model: lp.Model, column: int) -> dict[str, float]:
+    """The rows in which `column` has an entry, by name, with its coefficient."""
+    rows = np.repeat(np.arange(model.row_count), np.diff(model.row_start))
+    here = model.row_index == column
+    return {
+        model.row_names[r]: v
+        for r, v in zip(rows[here].tolist(), model.row_value[here].tolist(), strict=True)
+    }
+
+
+def test_lots_and_set_ups_have_their_named_columns_rows_and_money() -> None:
+    """LOT (lot size 0.5, set-up money 10, lag 2 so only period 1 counts) for A, capped at 30,
+    with a training budget of 40: z and y columns and the rows x - 0.5 z >= 0, x - u z <= 0 and
+    x - u y <= 0 (model.md; u = 100, period 1's budget over A's unit money 1); y's money is in
+    the period and type budgets but in no partner cap (it is spent on no single partner)."""
+    scenario = three_periods(
+        Option("LOT", "training", 1.0, lag=2, min_units=0.5, setup_cost=10.0),
+        effects=(Effect("LOT", "D", 5.0),),
+    )
+    scenario = dataclasses.replace(
+        scenario,
+        partners=(Partner("A", max_spend=30.0), scenario.partners[1]),
+        budgets=tuple(Budget(t, 100.0, {"training": 40.0}) for t in (1, 2, 3)),
+    )
+    model = lp.build(scenario)
+    first = len(model.units.option)
+    assert [model.other_names[c - first] for c in model.lots.column] == ["z_o0_p0_t1"]
+    assert [model.other_names[c - first] for c in model.setups.column] == ["y_o0_t1"]
+    assert set(entries(model, 0)) == {"stock_p0_d0_t3", "budget_t1", "type_k0_t1", "partner_p0_t1"} | {
+        "lot_min_o0_p0_t1",
+        "lot_max_o0_p0_t1",
+        "held_o0_p0_t1",
+    }
+    assert entries(model, int(model.lots.column[0]))["lot_min_o0_p0_t1"] == -0.5
+    assert entries(model, int(model.setups.column[0])) == {
+        "held_o0_p0_t1": -100.0,  # u-bar: no max_units, so period 1's budget over the unit's money, 100 / 1
+        "budget_t1": 10.0,
+        "type_k0_t1": 10.0,
+    }
