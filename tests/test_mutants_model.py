@@ -311,3 +311,16 @@ def test_lots_and_set_ups_have_their_named_columns_rows_and_money() -> None:
         "budget_t1": 10.0,
         "type_k0_t1": 10.0,
     }
+
+
+def test_pair_readiness_columns_only_where_the_score_reads_them() -> None:
+    """Scoring the final period only, the reduced LP knows pair A-C's readiness in period 3
+    alone; model.md's literal LP in every period."""
+    scenario = with_c(three_periods(PAIR_ONLY, effects=(Effect("PAIR", "D", 0.0, pair_gain=3.0),)), 0.5)
+    scenario = scenario.with_settings(score_periods="final")
+
+    def pair_readiness(model: lp.Model) -> list[str]:
+        return [name for name in model.other_names if name.startswith("q_")]
+
+    assert pair_readiness(lp.build(scenario)) == ["q_k0_t3"]
+    assert pair_readiness(lp.build(scenario, reduced=False)) == ["q_k0_t1", "q_k0_t2", "q_k0_t3"]
