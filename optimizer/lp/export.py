@@ -74,7 +74,7 @@ def _rows(model: lp.Model) -> Iterator[str]:
 def _columns(model: lp.Model, objective: np.ndarray) -> Iterator[str]:
     """Each column's entries together, as MPS wants them: the CSR rows turned column-wise."""
     yield "COLUMNS"
-    rows = np.repeat(np.arange(model.row_count), np.diff(model.row_start))
+    rows = model.entry_rows()
     order = np.argsort(model.row_index, kind="stable")
     column_start = np.searchsorted(model.row_index[order], np.arange(model.column_count + 1)).tolist()
     row_of, value_of = rows[order].tolist(), model.row_value[order].tolist()

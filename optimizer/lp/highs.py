@@ -79,7 +79,7 @@ def pass_model(highs: Any, model: lp.Model) -> None:
     factors = scaling(model)
     highs.interop_scaling = factors  # what every number read back from HiGHS is multiplied by
     columns, rows = factors.columns, factors.rows
-    entry_row = np.repeat(np.arange(model.row_count), np.diff(model.row_start))
+    entry_row = model.entry_rows()
     # columns a derived LP appends (phase 3's moves) are continuous and may be missing from it
     integrality = np.zeros(model.column_count, dtype=np.int32)
     integrality[: len(model.integrality)] = model.integrality

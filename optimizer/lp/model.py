@@ -143,10 +143,15 @@ class Model:
     def column_names(self) -> list[str]:
         return self.units.names() + list(self.other_names)
 
+    def entry_rows(self) -> np.ndarray:
+        """The row of each matrix entry: the CSR row starts spread over their entries."""
+        return np.repeat(np.arange(self.row_count), np.diff(self.row_start))
+
     def activity(self, x: np.ndarray) -> np.ndarray:
         """A x: the left-hand side of every row at the column values x."""
-        rows = np.repeat(np.arange(self.row_count), np.diff(self.row_start))
-        return np.bincount(rows, weights=self.row_value * x[self.row_index], minlength=self.row_count)
+        return np.bincount(
+            self.entry_rows(), weights=self.row_value * x[self.row_index], minlength=self.row_count
+        )
 
     def with_row_bound(self, row: int, lower: float, upper: float) -> Model:
         """The same LP with one row's bounds changed (a right-hand side moved)."""
