@@ -30,7 +30,7 @@ from optimizer.scenario import (
 )
 
 
-def three_periods(*options: Option, effects: tuple[Effect, ...], pairs: tuple[Pair, ...] = ()) -> Scenario:
+def three_periods(*options: Option, effects: tuple[Effect, ...]) -> Scenario:
     """A (effectiveness 1) and B (effectiveness 0) at 50 in one domain, three periods of 100."""
     return Scenario(
         partners=(Partner("A", effectiveness=1.0), Partner("B", effectiveness=0.0)),
@@ -40,7 +40,6 @@ def three_periods(*options: Option, effects: tuple[Effect, ...], pairs: tuple[Pa
         effects=effects,
         budgets=tuple(Budget(t, 100.0, {}) for t in (1, 2, 3)),
         settings=Settings(score_periods="all"),
-        pairs=pairs,
     )
 
 
@@ -274,7 +273,7 @@ def test_activity_has_a_value_for_every_row_and_a_moved_row_moves_both_bounds() 
 
 def entries(model: lp.Model, column: int) -> dict[str, float]:
     """The rows in which `column` has an entry, by name, with its coefficient."""
-    rows = np.repeat(np.arange(model.row_count), np.diff(model.row_start))
+    rows = model.entry_rows()
     here = model.row_index == column
     return {
         model.row_names[r]: v

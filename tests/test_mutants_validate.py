@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from test_mutants_validation import checked, table
+from test_pair_inputs import with_pairs
 from test_validate import Inputs
 
 from optimizer.io.validate import read_settings
@@ -166,15 +167,12 @@ def test_domains_effects_and_the_source_carry_their_columns(inputs: Inputs) -> N
     assert scenario.source == str(inputs.folder)
 
 
-PAIRS_HEADER = ["partner_a", "partner_b", "domain", "score", "weight"]
-
-
 def test_pairs_only_in_a_domain_of_zero_weight_are_refused(inputs: Inputs) -> None:
     """model.md normalises domain weights over the domains that have pairs: with every such
     domain at weight 0 there is nothing to divide by. MAR (weight 1 in inputs/example) is set
     to 0 and holds the one pair; a weight read as its default 1 would hide it."""
     inputs.edit("domains", inputs.find_row("domains", domain="MAR"), "weight", "0")
-    inputs.write("pairs", [PAIRS_HEADER, ["ALD", "BRV", "MAR", "", ""]])
+    with_pairs(inputs, ["ALD", "BRV", "MAR", "", ""])
     found = inputs.problem("pairs", None, "domain")
     assert found.expected == (
         "expected pairs in at least one domain of positive weight (domain weights of the domains "
@@ -186,7 +184,7 @@ def test_pairs_in_a_domain_of_blank_weight_count_it_as_one(inputs: Inputs) -> No
     """workbook.md: a blank optional cell takes the default, and a domain's weight defaults to
     1 (model.md's table): MAR with a blank weight carries its pair and weighs 1."""
     inputs.edit("domains", inputs.find_row("domains", domain="MAR"), "weight", "")
-    inputs.write("pairs", [PAIRS_HEADER, ["ALD", "BRV", "MAR", "", ""]])
+    with_pairs(inputs, ["ALD", "BRV", "MAR", "", ""])
     scenario = inputs.load()
     assert {d.id: d.weight for d in scenario.domains}["MAR"] == 1.0
     assert [(p.partner_a, p.partner_b, p.domain) for p in scenario.pairs] == [("ALD", "BRV", "MAR")]
